@@ -1,0 +1,10 @@
+// aiopp: asynchronous file and system I/O for C++ on Linux.
+// The umbrella header: everything public.
+#pragma once
+
+#include "aio/context.hpp"
+#include "aio/function.hpp"
+#include "aio/ops.hpp"
+#include "aio/request.hpp"
+#include "aio/result.hpp"
+#include "aio/wd.hpp"

@@ -1,0 +1,182 @@
+// The engine behind aio::context.
+//
+// Design (libeio's model, with batched hand-offs):
+//
+//   submit ──► ready_[9] (FIFO per priority) ──► worker claims a batch ──►
+//   execute ──► results_ (FIFO) ──► poll_cb runs callbacks ──► done
+//
+// * Two locks. mu_ guards the ready queues and the pool bookkeeping; res_mu_
+//   guards the result queue. A thread never waits for one while holding the
+//   other, except in the fork handlers (which take mu_ then res_mu_).
+// * Workers claim several requests per lock acquisition (about nready /
+//   nthreads, at most kMaxBatch), so queue traffic is amortised when the
+//   queue is long and every thread gets work when it is short.
+// * Waking: a submit signals one idle thread only if no thread is already on
+//   its way (spinning or signalled). One worker at a time spins briefly
+//   before sleeping, so a steady stream of submissions costs no futex calls.
+//   A worker that leaves work behind wakes the next one (a wake chain).
+// * The eventfd is written when the result queue goes from empty to
+//   non-empty and read (reset) when poll_cb empties it, both under res_mu_,
+//   so it is readable exactly while results are pending.
+//
+// Cancel state machine (both executors obey it):
+//   ready    cancel sets `cancelled`; the worker that claims it skips the
+//            syscall and passes it straight to the result queue.
+//   execute  the syscall runs to completion (the io_uring executor asks the
+//            kernel to cancel it); the result is discarded.
+//   pending  poll_cb finishes it without calling the callback.
+//   done     nothing happens.
+// A cancelled request still travels to the result queue so that group
+// accounting and nreqs stay exact.
+#pragma once
+
+#include <pthread.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <list>
+#include <mutex>
+
+#include "aio/context.hpp"
+#include "engine/req.hpp"
+
+namespace aio::detail {
+
+class ring_executor;
+
+/// Run the operation of r on the calling (worker) thread. Defined by the ops
+/// layer (src/ops/dispatch.cpp): one switch over all op types.
+void execute(req& r) noexcept;
+
+class context_impl {
+  public:
+    explicit context_impl(const context_options& opts);
+    ~context_impl();
+    context_impl(const context_impl&) = delete;
+    context_impl& operator=(const context_impl&) = delete;
+
+    /// Queue r (with priority from the calling thread's next-request priority
+    /// unless pri_set) and take over one reference. Safe from any thread.
+    void submit(req* r);
+
+    // result side (poll thread)
+    int poll_fileno() const noexcept { return efd_.load(std::memory_order_relaxed); }
+    int poll_cb(std::size_t* processed = nullptr);
+    void poll_wait();
+    int poll();
+    void flush();
+
+    // groups (poll thread)
+    void group_add(group_req* g, req* r);
+    void group_try_feed(group_req* g);
+    void cancel(req* r) noexcept;
+    void cancel_subs(group_req* g) noexcept;
+
+    // tuning
+    void min_parallel(unsigned n);
+    void max_parallel(unsigned n);
+    std::atomic<unsigned> max_poll_reqs_{0};
+    std::atomic<double> max_poll_time_{0};
+    std::atomic<unsigned> max_idle_{4};
+    std::atomic<double> idle_timeout_{10.0};
+    std::atomic<unsigned> max_outstanding_{0};
+    unsigned parallel() const noexcept { return wanted_.load(std::memory_order_relaxed); }
+
+    // counters
+    std::size_t nreqs() const noexcept { return nreqs_.load(std::memory_order_relaxed); }
+    std::size_t nready() const noexcept {
+        auto n = nready_.load(std::memory_order_relaxed);
+        return n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+    std::size_t npending() const noexcept { return npending_.load(std::memory_order_relaxed); }
+    std::size_t nthreads() const noexcept { return nthreads_.load(std::memory_order_relaxed); }
+
+    void reinit();
+    executor_kind executor() const noexcept;
+
+    /// Hand a finished request to the result queue (workers, ring reaper).
+    void push_result(req* r);
+    void push_results(req_queue& q);
+
+    // fork handlers (see fork.cpp)
+    void lock_for_fork();
+    void unlock_after_fork();
+
+  private:
+    struct worker {
+        pthread_t tid{};
+        context_impl* ctx = nullptr;
+        unsigned id = 0;
+        bool exited = false;  // set (under mu_) right before the thread returns
+    };
+    static constexpr unsigned kMaxBatch = 16;
+    static constexpr int kPriorities = pri_max - pri_min + 1;
+
+    static void* worker_entry(void* arg);
+    void worker_loop(worker* w);
+    bool wait_for_work(std::unique_lock<std::mutex>& lk);
+    void claim(req_queue& batch);
+    void start_thread();    // mu_ held
+    void reap_exited();     // mu_ held: join threads that finished
+    void wake_if_needed();  // mu_ held
+    bool need_wake() const noexcept;
+    void drain_intake();  // mu_ held
+
+    int finish(req* r);  // run callback, group bookkeeping, release
+    void group_dec(group_req* g);
+    std::size_t take_results(std::size_t max);
+    void make_readable();  // res_mu_ held
+    void drain_for_shutdown();
+    void open_eventfd();
+    void stop_threads();
+
+    // ---- guarded by mu_ ---------------------------------------------------
+    std::mutex mu_;
+    std::condition_variable work_cv_;  // idle workers
+    std::condition_variable exit_cv_;  // max_parallel / shutdown wait for exits
+    req_queue ready_[kPriorities];
+    std::list<worker> workers_;
+    // Written under mu_, read without it by submitters (need_wake).
+    std::atomic<std::int64_t> nidle_{0};       // workers waiting on work_cv_
+    std::atomic<std::int64_t> nsignalled_{0};  // of those, already notified
+    std::atomic<bool> spinning_{false};        // one worker polls nready_ before sleeping
+    std::atomic<bool> sentinel_{false};        // one parked worker watches the awake ones
+    unsigned nstarting_ = 0;  // threads created that have not reached the queue yet
+    bool stopping_ = false;   // destructor: skip execution of claimed requests
+    unsigned next_id_ = 0;
+    std::atomic<unsigned> wanted_{8};
+    // Submitted, not yet claimed (intake + ready queues). Signed: a worker
+    // may claim a request before its submitter has counted it.
+    std::atomic<std::int64_t> nready_{0};
+    std::atomic<req*> intake_{nullptr};  // lock-free submission stack
+    std::atomic<std::size_t> nthreads_{0};
+    std::atomic<std::uint64_t> completed_{0};  // requests executed, for the sentinel
+
+    // ---- guarded by res_mu_ -------------------------------------------------
+    std::mutex res_mu_;
+    req_queue results_;
+    bool efd_armed_ = false;  // the eventfd was written and not yet read
+    std::atomic<int> efd_{-1};
+
+    // ---- poll thread only -------------------------------------------------
+    req_queue taken_;        // results moved out of results_, being processed
+    bool draining_ = false;  // destructor: finish everything without callbacks
+
+    std::atomic<std::size_t> nreqs_{0};
+    std::atomic<std::size_t> npending_{0};
+
+    ring_executor* ring_ = nullptr;
+    context_impl* fork_next_ = nullptr;  // registry of live contexts (fork.cpp)
+    context_impl* fork_prev_ = nullptr;
+    friend struct fork_registry;
+    friend void fork_register(context_impl* c);
+    friend void fork_unregister(context_impl* c);
+};
+
+/// Create a request of type R bound to ctx's engine (not yet submitted).
+inline void bind(req* r, context_impl& ctx) noexcept {
+    r->ctx = &ctx;
+}
+
+}  // namespace aio::detail

@@ -1,0 +1,114 @@
+// Fork support.
+//
+// pthread_atfork handlers take every live context's locks before fork() and
+// release them in both processes afterwards, so the child inherits queues
+// that no worker was halfway through changing. The child has none of the
+// parent's threads: reinit() (called by the user in the child) forgets the
+// workers, frees every queued or pending request without calling back, and
+// opens a fresh eventfd. Requests that were executing in a parent worker at
+// fork time, and groups waiting for them, are abandoned (not freed).
+#include <pthread.h>
+#include <unistd.h>
+
+#include <mutex>
+#include <new>
+
+#include "engine/context_impl.hpp"
+#include "engine/fork.hpp"
+#include "uring/ring.hpp"
+
+namespace aio::detail {
+
+struct fork_registry {
+    std::mutex mu;
+    context_impl* head = nullptr;
+
+    static fork_registry& get() {
+        static fork_registry* r = new fork_registry;  // never destroyed: used at exit
+        return *r;
+    }
+    static void prepare() {
+        auto& reg = get();
+        reg.mu.lock();
+        for (context_impl* c = reg.head; c; c = c->fork_next_)
+            c->lock_for_fork();
+    }
+    static void after() {
+        auto& reg = get();
+        for (context_impl* c = reg.head; c; c = c->fork_next_)
+            c->unlock_after_fork();
+        reg.mu.unlock();
+    }
+};
+
+void fork_register(context_impl* c) {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        pthread_atfork(&fork_registry::prepare, &fork_registry::after, &fork_registry::after);
+    });
+    auto& reg = fork_registry::get();
+    std::lock_guard lk(reg.mu);
+    c->fork_prev_ = nullptr;
+    c->fork_next_ = reg.head;
+    if (reg.head) reg.head->fork_prev_ = c;
+    reg.head = c;
+}
+
+void fork_unregister(context_impl* c) {
+    auto& reg = fork_registry::get();
+    std::lock_guard lk(reg.mu);
+    if (c->fork_prev_)
+        c->fork_prev_->fork_next_ = c->fork_next_;
+    else
+        reg.head = c->fork_next_;
+    if (c->fork_next_) c->fork_next_->fork_prev_ = c->fork_prev_;
+}
+
+void context_impl::lock_for_fork() {
+    mu_.lock();
+    res_mu_.lock();
+}
+
+void context_impl::unlock_after_fork() {
+    res_mu_.unlock();
+    mu_.unlock();
+}
+
+void context_impl::reinit() {
+    // Condition variables may count the parent's waiting workers; start over.
+    new (&work_cv_) std::condition_variable;
+    new (&exit_cv_) std::condition_variable;
+    if (ring_) {
+        ring_->abandon();
+        delete ring_;
+        ring_ = nullptr;
+    }
+    workers_.clear();  // the threads do not exist here; nothing to join
+    nthreads_.store(0);
+    nidle_ = 0;
+    nsignalled_ = 0;
+    nstarting_ = 0;
+    spinning_ = false;
+    sentinel_ = false;
+    drain_intake();
+    for (auto& q : ready_) {
+        while (req* r = q.pop()) {
+            r->state.store(req_state::done);
+            release(r);
+        }
+    }
+    nready_.store(0);
+    for (req_queue* q : {&results_, &taken_}) {
+        while (req* r = q->pop()) {
+            r->state.store(req_state::done);
+            release(r);
+        }
+    }
+    npending_.store(0);
+    nreqs_.store(0);
+    ::close(efd_.load());
+    efd_armed_ = false;
+    open_eventfd();
+}
+
+}  // namespace aio::detail

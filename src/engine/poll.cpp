@@ -1,0 +1,254 @@
+// Result side of the engine: poll_cb and friends, groups and cancellation.
+// Everything here runs on the poll thread (the one calling poll_cb), except
+// cancel() of a plain request, which only sets an atomic flag.
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <exception>
+
+#include "engine/context_impl.hpp"
+#include "uring/ring.hpp"
+
+namespace aio::detail {
+
+namespace {
+
+double now_seconds() noexcept {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Keeps the first exception thrown by user code while the engine finishes its
+// bookkeeping, then rethrows it.
+struct first_error {
+    std::exception_ptr ep;
+    template <class F>
+    void run(F&& f) noexcept {
+        try {
+            f();
+        } catch (...) {
+            if (!ep) ep = std::current_exception();
+        }
+    }
+    void rethrow() {
+        if (ep) std::rethrow_exception(std::exchange(ep, nullptr));
+    }
+};
+
+}  // namespace
+
+// Move up to max (0 = all) results into taken_. Resets the eventfd when the
+// result queue becomes empty. Returns how many were taken.
+std::size_t context_impl::take_results(std::size_t max) {
+    if (ring_) ring_->reap();
+    std::lock_guard lk(res_mu_);
+    std::size_t n = 0;
+    if (!max) {
+        for (req* r = results_.head; r; r = r->next)
+            ++n;
+        taken_.splice(results_);
+    } else {
+        while (n < max) {
+            req* r = results_.pop();
+            if (!r) break;
+            taken_.push(r);
+            ++n;
+        }
+    }
+    if (results_.empty() && efd_armed_) {
+        efd_armed_ = false;
+        std::uint64_t v;
+        ssize_t rc;
+        do
+            rc = ::read(efd_.load(std::memory_order_relaxed), &v, sizeof v);
+        while (rc < 0 && errno == EINTR);
+    }
+    return n;
+}
+
+int context_impl::poll_cb(std::size_t* processed) {
+    for (;;) {
+        if (!ring_ && taken_.empty() && npending_.load(std::memory_order_relaxed) == 0 &&
+            !max_outstanding_.load(std::memory_order_relaxed))
+            return 0;  // the common "nothing to do" case: no lock, no syscall
+        unsigned max_reqs = max_poll_reqs_.load(std::memory_order_relaxed);
+        double max_time = max_poll_time_.load(std::memory_order_relaxed);
+        double deadline = max_time > 0 ? now_seconds() + max_time : 0;
+        int res = 0;
+        unsigned done = 0;
+        // If a callback throws, the untouched results must stay visible.
+        struct readable_guard {
+            context_impl* c;
+            ~readable_guard() {
+                if (!c->taken_.empty()) {
+                    std::lock_guard lk(c->res_mu_);
+                    if (!c->efd_armed_) c->make_readable();
+                }
+            }
+        } guard{this};
+        for (;;) {
+            if (taken_.empty() && !take_results(max_reqs ? max_reqs - done : 0)) break;
+            req* r = taken_.pop();
+            npending_.fetch_sub(1, std::memory_order_relaxed);
+            nreqs_.fetch_sub(1, std::memory_order_relaxed);
+            r->state.store(req_state::result, std::memory_order_relaxed);
+            auto* g = r->is_group ? static_cast<group_req*>(r) : nullptr;
+            if (g && g->size) {
+                g->delayed = true;  // finishes when its last subrequest does
+            } else {
+                finish(r);
+            }
+            if (processed) ++*processed;
+            if (max_reqs && ++done >= max_reqs) {
+                res = -1;
+                break;
+            }
+            if (deadline && now_seconds() >= deadline) {
+                res = -1;
+                break;
+            }
+        }
+        unsigned limit = max_outstanding_.load(std::memory_order_relaxed);
+        if (!limit || nreqs_.load(std::memory_order_relaxed) < limit) {
+            if (res) errno = EAGAIN;
+            return res;
+        }
+        poll_wait();
+    }
+}
+
+void context_impl::poll_wait() {
+    for (;;) {
+        if (nreqs_.load(std::memory_order_relaxed) == 0) return;
+        if (!taken_.empty()) return;
+        {
+            std::lock_guard lk(res_mu_);
+            if (!results_.empty()) return;
+        }
+        if (ring_ && ring_->has_completions()) return;
+        pollfd p{efd_.load(std::memory_order_relaxed), POLLIN, 0};
+        int rc = ::poll(&p, 1, -1);
+        if (rc < 0 && errno != EINTR) return;
+    }
+}
+
+int context_impl::poll() {
+    poll_wait();
+    std::size_t processed = 0;
+    poll_cb(&processed);
+    return static_cast<int>(processed);
+}
+
+void context_impl::flush() {
+    while (nreqs_.load(std::memory_order_relaxed)) {
+        poll_wait();
+        poll_cb();
+    }
+}
+
+// Finish one request: callback (unless cancelled), group bookkeeping, release.
+// The request's bookkeeping completes even if its callback throws.
+int context_impl::finish(req* r) {
+    first_error fe;
+    if (r->is_group) static_cast<group_req*>(r)->finished = true;
+    if (!r->cancelled.load(std::memory_order_relaxed) && !draining_ && r->complete) {
+        fe.run([&] { r->complete(*r); });
+    }
+    r->complete = nullptr;  // callbacks may hold resources (and handles)
+    r->state.store(req_state::done, std::memory_order_release);
+    if (group_req* g = r->grp) {
+        if (r->grp_prev)
+            r->grp_prev->grp_next = r->grp_next;
+        else
+            g->first = r->grp_next;
+        if (r->grp_next) r->grp_next->grp_prev = r->grp_prev;
+        r->grp = nullptr;
+        fe.run([&] { group_dec(g); });
+    }
+    release(r);
+    fe.rethrow();
+    return 0;
+}
+
+void context_impl::group_dec(group_req* g) {
+    --g->size;
+    first_error fe;
+    fe.run([&] { group_try_feed(g); });
+    if (!g->size && g->delayed) fe.run([&] { finish(g); });
+    fe.rethrow();
+}
+
+// Call the feeder while the group is below its limit; drop a feeder that
+// adds nothing (libeio's grp_try_feed).
+void context_impl::group_try_feed(group_req* g) {
+    while (g->feeder && g->size < g->limit && !g->cancelled.load(std::memory_order_relaxed) &&
+           !draining_) {
+        g->added = false;
+        group handle(g);
+        acquire(g);
+        g->feeder(handle);
+        if (!g->added) {
+            g->feeder = nullptr;
+            break;
+        }
+    }
+}
+
+void context_impl::group_add(group_req* g, req* r) {
+    g->added = true;
+    ++g->size;
+    // No reference for membership: r stays alive until finish() unlinks it,
+    // and g cannot finish while r is in it.
+    r->grp = g;
+    r->grp_prev = nullptr;
+    r->grp_next = g->first;
+    if (g->first) g->first->grp_prev = r;
+    g->first = r;
+    if (g->cancelled.load(std::memory_order_relaxed)) cancel(r);
+}
+
+void context_impl::cancel(req* r) noexcept {
+    r->cancelled.store(true, std::memory_order_relaxed);
+    if (r->is_group) {
+        auto* g = static_cast<group_req*>(r);
+        g->feeder = nullptr;
+        cancel_subs(g);
+    } else if (r->in_ring && ring_) {
+        ring_->cancel(r);
+    }
+}
+
+void context_impl::cancel_subs(group_req* g) noexcept {
+    g->feeder = nullptr;
+    for (req* s = g->first; s; s = s->grp_next)
+        cancel(s);
+}
+
+// Destructor: workers are gone. Run the normal result machinery with
+// callbacks and feeders switched off, so that group accounting frees delayed
+// groups when their last subrequest finishes.
+void context_impl::drain_for_shutdown() {
+    draining_ = true;
+    max_outstanding_.store(0);
+    max_poll_reqs_.store(0);
+    max_poll_time_.store(0);
+    if (ring_) ring_->drain();
+    {
+        std::lock_guard lk(mu_);
+        drain_intake();
+    }
+    for (auto& q : ready_) {
+        while (req* r = q.pop()) {
+            nready_.fetch_sub(1, std::memory_order_relaxed);
+            push_result(r);
+        }
+    }
+    while (poll_cb() != 0 || npending_.load(std::memory_order_relaxed)) {
+    }
+}
+
+}  // namespace aio::detail

@@ -1,0 +1,106 @@
+// The request as the engine sees it.
+//
+// A request is an op tag, its arguments, its result (value + errno), the
+// callback adapter, and intrusive links: `next` for whichever queue holds it
+// (ready, a worker's batch, results) and grp_* for group membership.
+// Operations derive from req to add their arguments and typed results; the
+// engine never looks past this struct (see src/ops/op.hpp for the op list).
+//
+// Ownership: a request is reference counted. Submission gives the engine one
+// reference, dropped when the request is done; every handle holds one more.
+//
+// Which thread touches what:
+//   next                  whoever holds the queue's lock / the claiming worker
+//   result, err, payload  the executing worker, then (after the result queue
+//                         hand-off, which orders memory) the poll thread
+//   cancelled             any thread (atomic)
+//   complete, grp_*       the poll thread only
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "aio/request.hpp"
+
+namespace aio::detail {
+
+class context_impl;
+struct group_req;
+
+struct req {
+    req() = default;
+    req(const req&) = delete;
+    req& operator=(const req&) = delete;
+    virtual ~req() = default;
+
+    req* next = nullptr;
+    context_impl* ctx = nullptr;
+    std::atomic<std::uint32_t> refs{1};
+    std::atomic<req_state> state{req_state::ready};
+    std::atomic<bool> cancelled{false};
+    std::uint8_t opcode = 0;  // detail::op, see src/ops/op.hpp
+    std::int8_t pri = 0;      // -4..4
+    bool is_group = false;
+    bool in_ring = false;     // being executed by the io_uring executor
+    int err = 0;              // errno reported by the operation
+    std::int64_t result = 0;  // the syscall's return value
+    completion complete;      // adapts result -> user callback; may be empty
+
+    // group membership
+    group_req* grp = nullptr;
+    req* grp_prev = nullptr;
+    req* grp_next = nullptr;
+
+    void fail(int e) noexcept {
+        err = e;
+        result = -1;
+    }
+};
+
+struct group_req final : req {
+    group_req() { is_group = true; }
+    req* first = nullptr;   // subrequests, most recently added first
+    std::size_t size = 0;   // subrequests not yet finished
+    std::size_t limit = 0;  // feeder limit
+    group::feeder feeder;
+    bool added = false;     // a request was added since the feeder last ran
+    bool delayed = false;   // reached the result phase, waits for its subrequests
+    bool finished = false;  // callback ran (or was skipped): no more adds
+};
+
+/// Minimal FIFO of requests linked through req::next.
+struct req_queue {
+    req* head = nullptr;
+    req* tail = nullptr;
+
+    bool empty() const noexcept { return head == nullptr; }
+    void push(req* r) noexcept {
+        r->next = nullptr;
+        if (tail)
+            tail->next = r;
+        else
+            head = r;
+        tail = r;
+    }
+    req* pop() noexcept {
+        req* r = head;
+        if (r) {
+            head = r->next;
+            if (!head) tail = nullptr;
+            r->next = nullptr;
+        }
+        return r;
+    }
+    /// Append all of o, leaving o empty.
+    void splice(req_queue& o) noexcept {
+        if (o.empty()) return;
+        if (tail)
+            tail->next = o.head;
+        else
+            head = o.head;
+        tail = o.tail;
+        o.head = o.tail = nullptr;
+    }
+};
+
+}  // namespace aio::detail

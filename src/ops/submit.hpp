@@ -1,0 +1,26 @@
+// Submitting a typed request: the one place where a front function's
+// callback<T> is attached and the request handed to the engine.
+#pragma once
+
+#include "aio/context.hpp"
+#include "engine/context_impl.hpp"
+
+namespace aio::detail {
+
+template <class T>
+request<T> submit(context& ctx, req* r, callback<T> cb) {
+    request<T> h(r);  // adopts the creation reference for the handle
+    acquire(r);       // and one for the engine
+    if (cb) h.set_callback(std::move(cb));
+    ctx.impl().submit(r);
+    return h;
+}
+
+/// Fail r before it executes (argument checks at submission): it still goes
+/// through the queue so the error arrives through the callback like any other.
+inline void preset_error(req& r, int err) noexcept {
+    r.err = err;
+    r.result = -1;
+}
+
+}  // namespace aio::detail

@@ -1,0 +1,791 @@
+// The engine: request life, priorities, pool control, poll functions,
+// cancellation, groups and feeders, fork, threads, teardown.
+//
+// Ordering and cancellation tests are deterministic: the pool is held with
+// blocked work (max_parallel(1) + a request waiting on a latch) before the
+// requests to reorder or cancel are queued.
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <latch>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "ops/fs_req.hpp"
+#include "ops/submit.hpp"
+#include "support.hpp"
+
+namespace {
+
+using aio::testing::flush_or_fail;
+using namespace std::chrono_literals;
+
+// A request that runs fn on a worker (the engine's internal custom step).
+aio::request<void> run_on_worker(aio::context& ctx, std::function<void(aio::detail::req&)> fn,
+                                 aio::callback<void> cb = {}) {
+    auto* r = new aio::detail::custom_req;
+    r->fn = [fn = std::move(fn)](aio::detail::custom_req& c) { fn(c); };
+    return aio::detail::submit(ctx, r, std::move(cb));
+}
+
+bool readable(int fd) {
+    pollfd p{fd, POLLIN, 0};
+    return ::poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
+}
+
+// Wait (with a generous deadline, never a timing assertion) for a condition
+// that another thread makes true.
+template <class F>
+bool eventually(F&& f, std::chrono::seconds limit = 30s) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!f()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(1ms);
+    }
+    return true;
+}
+
+// Holds the only worker thread until release() is called.
+struct pool_holder {
+    std::promise<void> go;
+    std::shared_future<void> ready = go.get_future().share();
+    aio::request<void> req;
+    explicit pool_holder(aio::context& ctx) {
+        ctx.max_parallel(1);
+        auto f = ready;
+        req = run_on_worker(ctx, [f](aio::detail::req&) { f.wait(); });
+        EXPECT_TRUE(eventually([&] { return req.state() == aio::req_state::execute; }));
+    }
+    void release() { go.set_value(); }
+};
+
+TEST(Engine, NopRunsAndCallsBackOnce) {
+    aio::context ctx;
+    int called = 0;
+    auto r = aio::nop(
+        [&](aio::result<void> res) {
+            EXPECT_TRUE(res);
+            ++called;
+        },
+        ctx);
+    EXPECT_NE(r.state(), aio::req_state::done);
+    flush_or_fail(ctx);
+    EXPECT_EQ(called, 1);
+    EXPECT_TRUE(r.done());
+    EXPECT_EQ(ctx.nreqs(), 0u);
+}
+
+TEST(Engine, ErrnoReachesCallback) {
+    aio::context ctx;
+    std::error_code got;
+    run_on_worker(
+        ctx, [](aio::detail::req& r) { r.fail(EXDEV); },
+        [&](aio::result<void> res) { got = res.error(); });
+    flush_or_fail(ctx);
+    EXPECT_EQ(got, std::errc::cross_device_link);
+
+    // busy with a negative time is refused at submission, through the callback
+    std::error_code bad;
+    aio::busy(
+        -1, [&](aio::result<void> res) { bad = res.error(); }, ctx);
+    flush_or_fail(ctx);
+    EXPECT_EQ(bad, std::errc::invalid_argument);
+}
+
+TEST(Engine, LifecycleCounters) {
+    aio::context ctx;
+    EXPECT_EQ(ctx.nthreads(), 0u) << "threads start on demand only";
+    ctx.max_parallel(0);  // queue without executing
+    std::atomic<int> executed{0};
+    for (int i = 0; i < 3; ++i)
+        run_on_worker(ctx, [&](aio::detail::req&) { ++executed; });
+    EXPECT_EQ(ctx.nreqs(), 3u);
+    EXPECT_EQ(ctx.nready(), 3u);
+    EXPECT_EQ(ctx.npending(), 0u);
+    std::this_thread::sleep_for(50ms);  // give a (wrongly) running pool a chance
+    EXPECT_EQ(executed.load(), 0);
+    EXPECT_EQ(ctx.nthreads(), 0u);
+
+    ctx.min_parallel(2);
+    ASSERT_TRUE(eventually([&] { return ctx.npending() == 3; }));
+    EXPECT_EQ(ctx.nready(), 0u);
+    EXPECT_EQ(ctx.nreqs(), 3u) << "pending requests are still outstanding";
+    EXPECT_EQ(executed.load(), 3);
+    EXPECT_LE(ctx.nthreads(), 2u);
+    EXPECT_GE(ctx.nthreads(), 1u);
+    EXPECT_EQ(ctx.poll_cb(), 0);
+    EXPECT_EQ(ctx.nreqs(), 0u);
+    EXPECT_EQ(ctx.npending(), 0u);
+}
+
+TEST(Engine, PriorityOrderHigherFirstFifoWithin) {
+    aio::context ctx;
+    pool_holder hold(ctx);
+    std::vector<int> order;
+    const int pris[] = {0, -4, 4, 2, 0, 4, -1, 2, -4, 3};
+    for (int i = 0; i < 10; ++i) {
+        aio::pri(pris[i]);
+        auto r = aio::nop([&order, i](aio::result<void>) { order.push_back(i); }, ctx);
+        EXPECT_EQ(r.priority(), pris[i]);
+    }
+    hold.release();
+    flush_or_fail(ctx);
+    // expected: by priority descending, submission order within a priority
+    std::vector<int> expected = {2, 5, 9, 3, 7, 0, 4, 6, 1, 8};
+    EXPECT_EQ(order, expected);
+}
+
+TEST(Engine, NextRequestPriorityResetsAndNiceAccumulates) {
+    aio::context ctx;
+    EXPECT_EQ(aio::pri(), 0);
+    EXPECT_EQ(aio::pri(3), 0) << "returns the previous value";
+    EXPECT_EQ(aio::pri(), 3);
+    auto a = aio::nop({}, ctx);
+    EXPECT_EQ(a.priority(), 3);
+    EXPECT_EQ(aio::pri(), 0) << "reset after each request";
+    auto b = aio::nop({}, ctx);
+    EXPECT_EQ(b.priority(), 0);
+
+    aio::nice(1);
+    aio::nice(2);
+    EXPECT_EQ(aio::pri(), -3) << "nice subtracts, cumulatively";
+    aio::nice(5);
+    EXPECT_EQ(aio::pri(), aio::pri_min) << "clamped";
+    aio::pri(100);
+    EXPECT_EQ(aio::pri(), aio::pri_max);
+    aio::pri(0);
+    flush_or_fail(ctx);
+}
+
+TEST(Engine, PollFilenoReadableExactlyWhilePending) {
+    aio::context ctx;
+    int fd = ctx.poll_fileno();
+    EXPECT_FALSE(readable(fd));
+    aio::nop({}, ctx);
+    ctx.poll_wait();
+    EXPECT_TRUE(readable(fd));
+    EXPECT_EQ(ctx.poll_cb(), 0);
+    EXPECT_FALSE(readable(fd));
+    EXPECT_EQ(ctx.poll_cb(), 0) << "no results: returns 0 at once";
+}
+
+TEST(Engine, EventfdWrittenOncePerTransition) {
+    aio::context ctx;
+    pool_holder hold(ctx);
+    for (int i = 0; i < 50; ++i)
+        aio::nop({}, ctx);
+    hold.release();
+    ASSERT_TRUE(eventually([&] { return ctx.npending() == 51; }));
+    std::uint64_t counter = 0;
+    ASSERT_EQ(::read(ctx.poll_fileno(), &counter, sizeof counter), 8);
+    EXPECT_EQ(counter, 1u) << "one write for 51 results";
+    flush_or_fail(ctx);
+}
+
+TEST(Engine, MaxPollReqsReturnsEarlyAndStaysReadable) {
+    aio::context ctx;
+    pool_holder hold(ctx);
+    int called = 0;
+    for (int i = 0; i < 10; ++i)
+        aio::nop([&](aio::result<void>) { ++called; }, ctx);
+    hold.release();
+    ASSERT_TRUE(eventually([&] { return ctx.npending() == 11; }));
+    ctx.max_poll_reqs(3);
+    EXPECT_EQ(ctx.poll_cb(), -1);
+    EXPECT_EQ(ctx.npending(), 8u);
+    EXPECT_TRUE(readable(ctx.poll_fileno())) << "fd stays readable after an early return";
+    EXPECT_EQ(ctx.poll_cb(), -1);
+    EXPECT_EQ(ctx.poll_cb(), -1);
+    EXPECT_EQ(ctx.npending(), 2u);
+    EXPECT_EQ(called, 8);  // 9 processed, one of them the holder
+    ctx.max_poll_reqs(0);
+    EXPECT_EQ(ctx.poll_cb(), 0);
+    EXPECT_EQ(called, 10);
+    EXPECT_FALSE(readable(ctx.poll_fileno()));
+}
+
+TEST(Engine, MaxPollTimeReturnsEarly) {
+    aio::context ctx;
+    pool_holder hold(ctx);
+    int called = 0;
+    for (int i = 0; i < 5; ++i)
+        aio::nop(
+            [&](aio::result<void>) {
+                ++called;
+                std::this_thread::sleep_for(2ms);
+            },
+            ctx);
+    hold.release();
+    ASSERT_TRUE(eventually([&] { return ctx.npending() == 6; }));
+    ctx.max_poll_time(0.000001);
+    EXPECT_EQ(ctx.poll_cb(), -1);
+    EXPECT_LT(called, 5);
+    EXPECT_TRUE(readable(ctx.poll_fileno()));
+    ctx.max_poll_time(0);
+    EXPECT_EQ(ctx.poll_cb(), 0);
+    EXPECT_EQ(called, 5);
+}
+
+TEST(Engine, PollReturnsNumberProcessed) {
+    aio::context ctx;
+    pool_holder hold(ctx);
+    for (int i = 0; i < 4; ++i)
+        aio::nop({}, ctx);
+    hold.release();
+    ASSERT_TRUE(eventually([&] { return ctx.npending() == 5; }));
+    EXPECT_EQ(ctx.poll(), 5);
+    EXPECT_EQ(ctx.nreqs(), 0u);
+}
+
+TEST(Engine, MaxOutstandingBlocksPollUntilBelowLimit) {
+    aio::context ctx;
+    ctx.max_outstanding(4);
+    std::atomic<int> done{0};
+    for (int i = 0; i < 20; ++i)
+        run_on_worker(
+            ctx, [](aio::detail::req&) { std::this_thread::sleep_for(1ms); },
+            [&](aio::result<void>) { ++done; });
+    EXPECT_EQ(ctx.nreqs(), 20u);
+    ctx.poll_cb();
+    EXPECT_LT(ctx.nreqs(), 4u) << "poll_cb returns only once below max_outstanding";
+    EXPECT_GE(done.load(), 17);
+    flush_or_fail(ctx);
+}
+
+TEST(Engine, CancelBeforeExecutionSkipsItAndTheCallback) {
+    aio::context ctx;
+    pool_holder hold(ctx);
+    std::atomic<bool> executed{false};
+    bool called = false;
+    auto r = run_on_worker(
+        ctx, [&](aio::detail::req&) { executed = true; },
+        [&](aio::result<void>) { called = true; });
+    EXPECT_EQ(r.state(), aio::req_state::ready);
+    r.cancel();
+    EXPECT_TRUE(r.cancelled());
+    hold.release();
+    flush_or_fail(ctx);
+    EXPECT_FALSE(executed.load());
+    EXPECT_FALSE(called);
+    EXPECT_TRUE(r.done());
+    EXPECT_EQ(ctx.nreqs(), 0u);
+}
+
+TEST(Engine, CancelDuringExecutionSkipsOnlyTheCallback) {
+    aio::context ctx;
+    std::promise<void> go;
+    auto f = go.get_future().share();
+    std::atomic<bool> finished{false};
+    bool called = false;
+    auto r = run_on_worker(
+        ctx,
+        [&, f](aio::detail::req&) {
+            f.wait();
+            finished = true;
+        },
+        [&](aio::result<void>) { called = true; });
+    ASSERT_TRUE(eventually([&] { return r.state() == aio::req_state::execute; }));
+    r.cancel();
+    go.set_value();
+    flush_or_fail(ctx);
+    EXPECT_TRUE(finished.load()) << "a running request is not interrupted";
+    EXPECT_FALSE(called);
+}
+
+TEST(Engine, CancelAfterDoneIsHarmless) {
+    aio::context ctx;
+    int called = 0;
+    auto r = aio::nop([&](aio::result<void>) { ++called; }, ctx);
+    flush_or_fail(ctx);
+    r.cancel();
+    EXPECT_EQ(called, 1);
+    aio::request_base empty;
+    empty.cancel();  // null handle: no-op
+}
+
+TEST(Engine, ReplaceCallback) {
+    aio::context ctx;
+    pool_holder hold(ctx);
+    int first = 0, second = 0;
+    auto r = aio::nop([&](aio::result<void>) { ++first; }, ctx);
+    r.set_callback([&](aio::result<void>) { ++second; });
+    hold.release();
+    flush_or_fail(ctx);
+    EXPECT_EQ(first, 0);
+    EXPECT_EQ(second, 1);
+
+    // setting a callback on a request submitted without one
+    int late = 0;
+    pool_holder hold2(ctx);
+    auto q = aio::nop({}, ctx);
+    q.set_callback([&](aio::result<void>) { ++late; });
+    hold2.release();
+    flush_or_fail(ctx);
+    EXPECT_EQ(late, 1);
+}
+
+TEST(Engine, CallbacksMaySubmitMore) {
+    aio::context ctx;
+    int depth = 0;
+    std::function<void(aio::result<void>)> step = [&](aio::result<void>) {
+        if (++depth < 100) aio::nop([&](aio::result<void> r) { step(std::move(r)); }, ctx);
+    };
+    aio::nop([&](aio::result<void> r) { step(std::move(r)); }, ctx);
+    flush_or_fail(ctx);
+    EXPECT_EQ(depth, 100);
+}
+
+TEST(Engine, ExceptionFromCallbackPropagatesOthersStayPending) {
+    aio::context ctx;
+    pool_holder hold(ctx);
+    int called = 0;
+    aio::nop([](aio::result<void>) { throw std::runtime_error("boom"); }, ctx);
+    for (int i = 0; i < 3; ++i)
+        aio::nop([&](aio::result<void>) { ++called; }, ctx);
+    hold.release();
+    ASSERT_TRUE(eventually([&] { return ctx.npending() == 5; }));
+    EXPECT_THROW(ctx.poll_cb(), std::runtime_error);
+    EXPECT_TRUE(readable(ctx.poll_fileno())) << "unprocessed results keep the fd readable";
+    EXPECT_EQ(ctx.nreqs(), 3u);
+    EXPECT_EQ(ctx.poll_cb(), 0);
+    EXPECT_EQ(called, 3);
+    EXPECT_FALSE(readable(ctx.poll_fileno()));
+}
+
+// ---- groups -----------------------------------------------------------------
+
+TEST(Group, CallbackAfterAllSubrequests) {
+    aio::context ctx;
+    std::vector<std::string> log;
+    auto g = aio::make_group(
+        [&](aio::result<std::int64_t> r) {
+            EXPECT_TRUE(r);
+            log.push_back("group");
+        },
+        ctx);
+    for (int i = 0; i < 5; ++i)
+        g.add(aio::nop([&](aio::result<void>) { log.push_back("sub"); }, ctx));
+    EXPECT_EQ(g.size(), 5u);
+    flush_or_fail(ctx);
+    ASSERT_EQ(log.size(), 6u);
+    EXPECT_EQ(log.back(), "group");
+    EXPECT_TRUE(g.done());
+}
+
+TEST(Group, EmptyGroupFinishes) {
+    aio::context ctx;
+    int called = 0;
+    aio::make_group([&](aio::result<std::int64_t>) { ++called; }, ctx);
+    flush_or_fail(ctx);
+    EXPECT_EQ(called, 1);
+}
+
+TEST(Group, ResultAndErrnoReachCallback) {
+    aio::context ctx;
+    std::optional<aio::result<std::int64_t>> got;
+    auto g = aio::make_group([&](aio::result<std::int64_t> r) { got = r; }, ctx);
+    g.add(aio::nop([&](aio::result<void>) { g.set_result(42); }, ctx));
+    flush_or_fail(ctx);
+    ASSERT_TRUE(got);
+    ASSERT_TRUE(*got);
+    EXPECT_EQ(**got, 42);
+
+    got.reset();
+    auto h = aio::make_group([&](aio::result<std::int64_t> r) { got = r; }, ctx);
+    h.add(aio::nop([&](aio::result<void>) { h.set_errno(ENOENT); }, ctx));
+    flush_or_fail(ctx);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->error(), std::errc::no_such_file_or_directory);
+}
+
+TEST(Group, SubrequestAddedFromCallbackKeepsGroupAlive) {
+    aio::context ctx;
+    std::vector<std::string> log;
+    auto g = aio::make_group([&](aio::result<std::int64_t>) { log.push_back("group"); }, ctx);
+    g.add(aio::nop(
+        [&](aio::result<void>) {
+            log.push_back("first");
+            g.add(aio::nop([&](aio::result<void>) { log.push_back("second"); }, ctx));
+        },
+        ctx));
+    flush_or_fail(ctx);
+    EXPECT_THAT(log, ::testing::ElementsAre("first", "second", "group"));
+}
+
+TEST(Group, NestedGroups) {
+    aio::context ctx;
+    std::vector<std::string> log;
+    auto outer = aio::make_group([&](aio::result<std::int64_t>) { log.push_back("outer"); }, ctx);
+    auto inner = aio::make_group([&](aio::result<std::int64_t>) { log.push_back("inner"); }, ctx);
+    outer.add(inner);
+    for (int i = 0; i < 3; ++i)
+        inner.add(aio::nop([&](aio::result<void>) { log.push_back("leaf"); }, ctx));
+    outer.add(aio::nop([&](aio::result<void>) { log.push_back("sibling"); }, ctx));
+    flush_or_fail(ctx);
+    ASSERT_EQ(log.size(), 6u);
+    EXPECT_EQ(log.back(), "outer");
+    auto inner_pos = std::find(log.begin(), log.end(), "inner") - log.begin();
+    EXPECT_EQ(std::count(log.begin(), log.begin() + inner_pos, "leaf"), 3);
+}
+
+TEST(Group, CancelCancelsSubrequestsAndSkipsCallbacks) {
+    aio::context ctx;
+    pool_holder hold(ctx);
+    std::atomic<int> executed{0};
+    int called = 0;
+    auto g = aio::make_group([&](aio::result<std::int64_t>) { ++called; }, ctx);
+    auto inner = aio::make_group([&](aio::result<std::int64_t>) { ++called; }, ctx);
+    g.add(inner);
+    for (int i = 0; i < 4; ++i) {
+        g.add(run_on_worker(
+            ctx, [&](aio::detail::req&) { ++executed; }, [&](aio::result<void>) { ++called; }));
+        inner.add(run_on_worker(
+            ctx, [&](aio::detail::req&) { ++executed; }, [&](aio::result<void>) { ++called; }));
+    }
+    g.cancel();
+    hold.release();
+    flush_or_fail(ctx);
+    EXPECT_EQ(executed.load(), 0);
+    EXPECT_EQ(called, 0);
+    EXPECT_TRUE(g.done());
+    EXPECT_TRUE(inner.cancelled());
+}
+
+TEST(Group, CancelSubsStillCallsGroupCallback) {
+    aio::context ctx;
+    pool_holder hold(ctx);
+    std::atomic<int> executed{0};
+    int subs = 0, group_called = 0;
+    auto g = aio::make_group([&](aio::result<std::int64_t>) { ++group_called; }, ctx);
+    for (int i = 0; i < 4; ++i)
+        g.add(run_on_worker(
+            ctx, [&](aio::detail::req&) { ++executed; }, [&](aio::result<void>) { ++subs; }));
+    g.cancel_subs();
+    hold.release();
+    flush_or_fail(ctx);
+    EXPECT_EQ(executed.load(), 0);
+    EXPECT_EQ(subs, 0);
+    EXPECT_EQ(group_called, 1);
+}
+
+TEST(Group, NoAddAfterCallback) {
+    aio::context ctx;
+    auto g = aio::make_group({}, ctx);
+    flush_or_fail(ctx);
+    EXPECT_TRUE(g.done());
+    auto r = aio::nop({}, ctx);
+    EXPECT_THROW(g.add(r), std::logic_error);
+    flush_or_fail(ctx);
+
+    auto h = aio::make_group({}, ctx);
+    auto done = aio::nop({}, ctx);
+    flush_or_fail(ctx);
+    EXPECT_THROW(h.add(done), std::logic_error) << "already finished request";
+}
+
+TEST(Group, AddToCancelledGroupCancelsTheRequest) {
+    aio::context ctx;
+    pool_holder hold(ctx);
+    int called = 0;
+    auto g = aio::make_group({}, ctx);
+    g.add(aio::nop({}, ctx));
+    g.cancel();
+    auto r = aio::nop([&](aio::result<void>) { ++called; }, ctx);
+    g.add(r);
+    EXPECT_TRUE(r.cancelled());
+    hold.release();
+    flush_or_fail(ctx);
+    EXPECT_EQ(called, 0);
+}
+
+// The manual's feeder example: stat files four (here: five) at a time.
+TEST(Group, FeederWithLimitFiveGeneratesTen) {
+    aio::context ctx;
+    std::atomic<int> active{0}, max_active{0};
+    int generated = 0, finished = 0, feeder_calls = 0;
+    bool group_done = false;
+    auto g = aio::make_group([&](aio::result<std::int64_t>) { group_done = true; }, ctx);
+    g.limit(5);
+    g.feed([&](aio::group& grp) {
+        ++feeder_calls;
+        EXPECT_LT(grp.size(), 5u) << "feeder runs only below the limit";
+        if (generated == 10) return;  // adds nothing: feeder is removed
+        ++generated;
+        grp.add(run_on_worker(
+            ctx,
+            [&](aio::detail::req&) {
+                int now = ++active;
+                int m = max_active.load();
+                while (now > m && !max_active.compare_exchange_weak(m, now)) {
+                }
+                std::this_thread::sleep_for(1ms);
+                --active;
+            },
+            [&](aio::result<void>) { ++finished; }));
+    });
+    EXPECT_EQ(g.size(), 5u) << "feeding starts at once, up to the limit";
+    flush_or_fail(ctx);
+    EXPECT_EQ(generated, 10);
+    EXPECT_EQ(finished, 10);
+    EXPECT_LE(max_active.load(), 5);
+    EXPECT_TRUE(group_done);
+    EXPECT_EQ(feeder_calls, 11) << "ten adds, then one call that adds nothing";
+}
+
+TEST(Group, LimitZeroPausesFeedingAndFeedLiftsItToTwo) {
+    aio::context ctx;
+    int generated = 0;
+    bool group_done = false;
+    auto g = aio::make_group([&](aio::result<std::int64_t>) { group_done = true; }, ctx);
+    EXPECT_EQ(g.limit(), 0u);
+    // a long-running member keeps the group open while we play with the limit
+    std::promise<void> go;
+    auto f = go.get_future().share();
+    g.add(run_on_worker(ctx, [f](aio::detail::req&) { f.wait(); }));
+    g.feed([&](aio::group& grp) {
+        if (generated < 6) {
+            ++generated;
+            grp.add(aio::nop({}, ctx));
+        }
+    });
+    EXPECT_EQ(g.limit(), 2u) << "setting a feeder lifts limit 0 to 2";
+    EXPECT_EQ(generated, 1) << "fed up to the limit (one slot was taken)";
+    g.limit(0);
+    ASSERT_TRUE(eventually([&] {
+        ctx.poll_cb();
+        return g.size() == 1;
+    }));
+    EXPECT_EQ(generated, 1) << "limit 0 pauses the feeder";
+    g.limit(4);
+    EXPECT_EQ(generated, 4) << "raising the limit resumes feeding at once";
+    go.set_value();
+    flush_or_fail(ctx);
+    EXPECT_EQ(generated, 6);
+    EXPECT_TRUE(group_done);
+}
+
+TEST(Group, FeederRemovedWhenItAddsNothing) {
+    aio::context ctx;
+    int calls = 0;
+    auto g = aio::make_group({}, ctx);
+    g.add(aio::nop({}, ctx));
+    g.feed([&](aio::group&) { ++calls; });
+    EXPECT_EQ(calls, 1);
+    flush_or_fail(ctx);
+    EXPECT_EQ(calls, 1) << "not called again after adding nothing";
+}
+
+// ---- pool ---------------------------------------------------------------------
+
+TEST(Pool, ThreadsStartOnDemandUpToMinParallel) {
+    aio::context ctx;
+    std::promise<void> go;
+    auto f = go.get_future().share();
+    for (int i = 0; i < 20; ++i)
+        run_on_worker(ctx, [f](aio::detail::req&) { f.wait(); });
+    ASSERT_TRUE(eventually([&] { return ctx.nthreads() == 8; }));
+    std::this_thread::sleep_for(20ms);
+    EXPECT_EQ(ctx.nthreads(), 8u) << "default min_parallel is 8";
+    go.set_value();
+    flush_or_fail(ctx);
+}
+
+TEST(Pool, MaxParallelStopsSurplusThreadsAndBlocks) {
+    aio::context ctx;
+    ctx.min_parallel(6);
+    std::promise<void> go;
+    auto f = go.get_future().share();
+    for (int i = 0; i < 6; ++i)
+        run_on_worker(ctx, [f](aio::detail::req&) { f.wait(); });
+    ASSERT_TRUE(eventually([&] { return ctx.nthreads() == 6; }))
+        << "threads " << ctx.nthreads() << " ready " << ctx.nready();
+    go.set_value();
+    ctx.max_parallel(2);
+    EXPECT_LE(ctx.nthreads(), 2u) << "max_parallel returns once surplus threads exited";
+    flush_or_fail(ctx);
+    ctx.max_parallel(0);
+    EXPECT_EQ(ctx.nthreads(), 0u);
+    std::atomic<bool> ran{false};
+    run_on_worker(ctx, [&](aio::detail::req&) { ran = true; });
+    std::this_thread::sleep_for(30ms);
+    EXPECT_FALSE(ran.load()) << "max_parallel(0) queues without executing";
+    EXPECT_EQ(ctx.nready(), 1u);
+    ctx.min_parallel(1);
+    flush_or_fail(ctx);
+    EXPECT_TRUE(ran.load());
+}
+
+TEST(Pool, IdleThreadsAboveMaxIdleExit) {
+    aio::context ctx;
+    ctx.max_idle(1);
+    ctx.idle_timeout(0.05);
+    std::latch all_running(4);
+    for (int i = 0; i < 4; ++i)
+        run_on_worker(ctx, [&](aio::detail::req&) { all_running.arrive_and_wait(); });
+    flush_or_fail(ctx);  // four ran at once: the latch needed four threads
+    EXPECT_TRUE(eventually([&] { return ctx.nthreads() <= 1; }))
+        << "idle threads above max_idle exit after idle_timeout; left: " << ctx.nthreads();
+    EXPECT_EQ(ctx.nthreads(), 1u) << "max_idle threads stay";
+    // the pool still works afterwards
+    int called = 0;
+    aio::nop([&](aio::result<void>) { ++called; }, ctx);
+    flush_or_fail(ctx);
+    EXPECT_EQ(called, 1);
+}
+
+TEST(Pool, SettingsRoundTrip) {
+    aio::context ctx;
+    EXPECT_EQ(ctx.parallel(), 8u);
+    EXPECT_EQ(ctx.max_idle(), 4u);
+    EXPECT_DOUBLE_EQ(ctx.idle_timeout(), 10.0);
+    EXPECT_EQ(ctx.max_poll_reqs(), 0u);
+    EXPECT_DOUBLE_EQ(ctx.max_poll_time(), 0.0);
+    EXPECT_EQ(ctx.max_outstanding(), 0u);
+    ctx.min_parallel(3);
+    EXPECT_EQ(ctx.parallel(), 8u) << "min_parallel never lowers";
+    ctx.min_parallel(12);
+    EXPECT_EQ(ctx.parallel(), 12u);
+    ctx.max_parallel(5);
+    EXPECT_EQ(ctx.parallel(), 5u);
+}
+
+// ---- threads, contexts, fork, teardown -------------------------------------------
+
+TEST(Threads, FourThreadsSubmitConcurrentlyEveryCallbackOnce) {
+    aio::context ctx;
+    constexpr int kThreads = 4, kPerThread = 100000;
+    std::vector<std::uint8_t> hits(kThreads * kPerThread, 0);
+    std::atomic<int> submitters_done{0};
+    std::vector<std::thread> ts;
+    for (int t = 0; t < kThreads; ++t) {
+        ts.emplace_back([&, t] {
+            for (int i = 0; i < kPerThread; ++i) {
+                int id = t * kPerThread + i;
+                // callbacks run on the polling (main) thread only
+                aio::nop([&hits, id](aio::result<void>) { ++hits[id]; }, ctx);
+            }
+            ++submitters_done;
+        });
+    }
+    auto main_id = std::this_thread::get_id();
+    bool wrong_thread = false;
+    aio::nop([&](aio::result<void>) { wrong_thread = std::this_thread::get_id() != main_id; }, ctx);
+    while (submitters_done.load() < kThreads || ctx.nreqs()) {
+        pollfd p{ctx.poll_fileno(), POLLIN, 0};
+        ::poll(&p, 1, 10);
+        ctx.poll_cb();
+    }
+    for (auto& t : ts)
+        t.join();
+    flush_or_fail(ctx);
+    EXPECT_FALSE(wrong_thread);
+    EXPECT_EQ(std::count(hits.begin(), hits.end(), 1), kThreads * kPerThread);
+}
+
+TEST(Threads, SeveralContextsAreIndependent) {
+    aio::context a, b;
+    EXPECT_NE(a.poll_fileno(), b.poll_fileno());
+    int ca = 0, cb = 0;
+    b.max_parallel(0);
+    aio::nop([&](aio::result<void>) { ++ca; }, a);
+    aio::nop([&](aio::result<void>) { ++cb; }, b);
+    flush_or_fail(a);
+    EXPECT_EQ(ca, 1);
+    EXPECT_EQ(cb, 0);
+    EXPECT_EQ(b.nreqs(), 1u);
+    b.min_parallel(1);
+    flush_or_fail(b);
+    EXPECT_EQ(cb, 1);
+}
+
+TEST(Threads, DefaultContextServesFreeFunctions) {
+    int called = 0;
+    aio::nop([&](aio::result<void>) { ++called; });
+    aio::testing::flush_or_fail(aio::default_context());
+    EXPECT_EQ(called, 1);
+}
+
+TEST(Fork, ReinitInChildStartsAfresh) {
+    aio::context ctx;
+    // the parent has requests in every state when it forks
+    std::promise<void> go;
+    auto f = go.get_future().share();
+    run_on_worker(ctx, [f](aio::detail::req&) { f.wait(); });
+    for (int i = 0; i < 10; ++i)
+        aio::nop({}, ctx);
+    int parent_fd = ctx.poll_fileno();
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        ctx.reinit();
+        int code = 0;
+        if (ctx.nreqs() != 0) code |= 1;
+        if (ctx.nthreads() != 0) code |= 2;
+        int called = 0;
+        for (int i = 0; i < 100; ++i)
+            aio::nop([&](aio::result<void>) { ++called; }, ctx);
+        ctx.flush();
+        if (called != 100) code |= 4;
+        if (ctx.poll_fileno() < 0) code |= 8;
+        ::_exit(code);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "bit 1: nreqs, 2: threads, 4: callbacks, 8: fd";
+    go.set_value();
+    flush_or_fail(ctx);
+    EXPECT_EQ(ctx.poll_fileno(), parent_fd);
+}
+
+TEST(Teardown, DestroyWithRequestsInFlightFreesEverythingWithoutCallbacks) {
+    auto token = std::make_shared<int>(0);
+    int called = 0;
+    std::promise<void> go;
+    auto f = go.get_future().share();
+    std::thread release;
+    {
+        aio::context ctx;
+        ctx.max_parallel(2);
+        for (int i = 0; i < 2; ++i)
+            run_on_worker(
+                ctx, [f](aio::detail::req&) { f.wait(); },
+                [&, token](aio::result<void>) { ++called; });
+        auto g = aio::make_group([&, token](aio::result<std::int64_t>) { ++called; }, ctx);
+        for (int i = 0; i < 100; ++i)
+            g.add(aio::nop([&, token](aio::result<void>) { ++called; }, ctx));
+        g.feed([token](aio::group&) {});  // stays: the group is above its limit
+        ctx.poll_cb();
+        EXPECT_GT(token.use_count(), 100);
+        // the destructor runs while two requests execute and the rest wait
+        release = std::thread([&] {
+            std::this_thread::sleep_for(20ms);
+            go.set_value();
+        });
+    }
+    release.join();
+    EXPECT_EQ(called, 0);
+    EXPECT_EQ(token.use_count(), 1) << "every callback (and what it captured) was freed";
+}
+
+TEST(Stress, MillionNopsNoLeak) {
+    aio::context ctx;
+    constexpr int kCount = 1000000;
+    int called = 0;
+    for (int i = 0; i < kCount; ++i)
+        aio::nop([&](aio::result<void>) { ++called; }, ctx);
+    flush_or_fail(ctx, 600);
+    EXPECT_EQ(called, kCount);
+    EXPECT_EQ(ctx.nreqs(), 0u);
+}
+
+}  // namespace
