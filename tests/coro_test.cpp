@@ -425,7 +425,7 @@ TEST(Task, StartsLazily) {
 }
 
 aio::task<std::unique_ptr<int>> make_unique_later(aio::context& ctx, int v) {
-    co_await aio::nop({}, ctx);
+    (void)co_await aio::nop({}, ctx);
     co_return std::make_unique<int>(v);
 }
 
@@ -452,7 +452,7 @@ TEST(Task, ValuesVoidReferencesMoveOnly) {
 }
 
 aio::task<int> throws_after_nop(aio::context& ctx) {
-    co_await aio::nop({}, ctx);
+    (void)co_await aio::nop({}, ctx);
     throw std::runtime_error("boom");
 }
 
@@ -517,7 +517,7 @@ TEST(Task, SyncWaitRefusesATaskThatCanNeverResume) {
     aio::context ctx;
     auto stuck = [](aio::context& c) -> aio::task<> {
         counted k;
-        co_await aio::nop({}, c);
+        (void)co_await aio::nop({}, c);
         co_await never{};
     };
     EXPECT_THROW(aio::sync_wait(ctx, stuck(ctx)), std::logic_error);
@@ -616,7 +616,7 @@ TEST(CoroCancel, DestroyingWhileTheRequestExecutesDiscardsItsResult) {
     {
         auto t = [](aio::request<void> r, int& res) -> aio::task<> {
             counted c;
-            co_await r;
+            (void)co_await r;
             ++res;
         }(req, resumed);
         t.handle().resume();
