@@ -32,7 +32,7 @@ bool exists(const std::string& p) {
 }
 
 struct stat lstat_of(const std::string& p) {
-    struct stat st{};
+    struct stat st {};
     EXPECT_EQ(::lstat(p.c_str(), &st), 0) << p;
     return st;
 }
@@ -74,21 +74,20 @@ struct Names : ::testing::Test {
             ctx, [&](auto cb) { aio::symlink(std::move(t), std::move(b), std::move(cb), ctx); });
     }
     aio::result<std::string> readlink(aio::path_arg p) {
-        return call<std::string>(
-            ctx, [&](auto cb) { aio::readlink(std::move(p), std::move(cb), ctx); });
+        return call<std::string>(ctx,
+                                 [&](auto cb) { aio::readlink(std::move(p), std::move(cb), ctx); });
     }
     aio::result<std::string> realpath(aio::path_arg p) {
-        return call<std::string>(
-            ctx, [&](auto cb) { aio::realpath(std::move(p), std::move(cb), ctx); });
+        return call<std::string>(ctx,
+                                 [&](auto cb) { aio::realpath(std::move(p), std::move(cb), ctx); });
     }
     aio::result<void> rename(aio::path_arg a, aio::path_arg b) {
         return call<void>(
             ctx, [&](auto cb) { aio::rename(std::move(a), std::move(b), std::move(cb), ctx); });
     }
     aio::result<void> rename2(aio::path_arg a, aio::path_arg b, unsigned f) {
-        return call<void>(ctx, [&](auto cb) {
-            aio::rename2(std::move(a), std::move(b), f, std::move(cb), ctx);
-        });
+        return call<void>(
+            ctx, [&](auto cb) { aio::rename2(std::move(a), std::move(b), f, std::move(cb), ctx); });
     }
     aio::result<void> mkdir(aio::path_arg p, mode_t m) {
         return call<void>(ctx, [&](auto cb) { aio::mkdir(std::move(p), m, std::move(cb), ctx); });
@@ -204,7 +203,8 @@ TEST_F(Names, Link) {
 TEST_F(Names, LinkErrors) {
     struct {
         std::string from, to;
-    } cases[] = {{tmp / "missing", tmp / "x"}, {file, dir}, {file, tmp / "no/x"}, {dir, tmp / "d2"}};
+    } cases[] = {
+        {tmp / "missing", tmp / "x"}, {file, dir}, {file, tmp / "no/x"}, {dir, tmp / "d2"}};
     for (const auto& c : cases) {
         SCOPED_TRACE(c.from + " -> " + c.to);
         int want = sync_errno([&] { return ::link(c.from.c_str(), c.to.c_str()); });
@@ -257,7 +257,8 @@ TEST_F(Names, ReadlinkGrowsItsBufferForLongTargets) {
     for (std::size_t len : {255u, 256u, 257u, 511u, 512u, 513u, 1024u, 4000u, PATH_MAX - 1u}) {
         SCOPED_TRACE(len);
         std::string target(len, 'x');
-        for (std::size_t i = 100; i < len; i += 100) target[i] = '/';
+        for (std::size_t i = 100; i < len; i += 100)
+            target[i] = '/';
         std::string name = tmp / ("long" + std::to_string(len));
         ASSERT_EQ(::symlink(target.c_str(), name.c_str()), 0);
         auto r = readlink(name);
@@ -292,7 +293,8 @@ TEST_F(Names, ReadlinkErrors) {
     EXPECT_EQ(err(readlink(meta_test::with_nul(file))), EINVAL);
 }
 
-// ---- realpath ------------------------------------------------------------------------------------
+// ---- realpath
+// ------------------------------------------------------------------------------------
 
 TEST_F(Names, RealpathResolvesLikeRealpath3) {
     ASSERT_EQ(::mkdir((tmp / "dir/sub").c_str(), 0755), 0);
@@ -346,8 +348,8 @@ TEST_F(Names, RealpathErrors) {
     ASSERT_EQ(::symlink("loop2", (tmp / "loop1").c_str()), 0);
     ASSERT_EQ(::symlink("loop1", (tmp / "loop2").c_str()), 0);
     ASSERT_EQ(::symlink("nowhere", (tmp / "dangling").c_str()), 0);
-    for (const std::string& p : {tmp / "missing", tmp / "loop1", tmp / "dangling", file + "/x",
-                                 file + "/"}) {
+    for (const std::string& p :
+         {tmp / "missing", tmp / "loop1", tmp / "dangling", file + "/x", file + "/"}) {
         SCOPED_TRACE(p);
         errno = 0;
         char* s = ::realpath(p.c_str(), nullptr);
@@ -364,7 +366,8 @@ TEST_F(Names, RealpathErrors) {
     EXPECT_EQ(err(realpath(meta_test::with_nul(file))), EINVAL);
 }
 
-// ---- rename / rename2 -------------------------------------------------------------------------------
+// ---- rename / rename2
+// -------------------------------------------------------------------------------
 
 TEST_F(Names, Rename) {
     ASSERT_TRUE(rename(file, tmp / "r1"));
@@ -448,7 +451,8 @@ TEST_F(Names, Rename2Flags) {
     std::string a1 = tmp / "a1", b = tmp / "b";
     for (unsigned f : {unsigned(RENAME_NOREPLACE | RENAME_EXCHANGE), 0x100u}) {
         SCOPED_TRACE(f);
-        int want = sync_errno([&] { return ::renameat2(AT_FDCWD, a1.c_str(), AT_FDCWD, b.c_str(), f); });
+        int want =
+            sync_errno([&] { return ::renameat2(AT_FDCWD, a1.c_str(), AT_FDCWD, b.c_str(), f); });
         EXPECT_EQ(err(rename2(a1, b, f)), want);
         EXPECT_EQ(want, EINVAL);
     }
@@ -471,7 +475,8 @@ TEST_F(Names, Rename2Whiteout) {
     EXPECT_EQ(aio::testing::read_file(tmp / "wo2"), "W");
 }
 
-// ---- mkdir / rmdir ---------------------------------------------------------------------------------
+// ---- mkdir / rmdir
+// ---------------------------------------------------------------------------------
 
 TEST_F(Names, Mkdir) {
     ASSERT_TRUE(mkdir(tmp / "m1", 0750));
@@ -502,7 +507,8 @@ TEST_F(Names, MkdirErrors) {
 }
 
 TEST_F(Names, Rmdir) {
-    for (const char* n : {"d1", "d2", "d3"}) ASSERT_EQ(::mkdir((tmp / n).c_str(), 0755), 0);
+    for (const char* n : {"d1", "d2", "d3"})
+        ASSERT_EQ(::mkdir((tmp / n).c_str(), 0755), 0);
     ASSERT_TRUE(rmdir(tmp / "d1"));
     ASSERT_TRUE(rmdir({w, "d2"}));
     ASSERT_TRUE(rmdir({elsewhere, tmp / "d3"}));
