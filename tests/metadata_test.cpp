@@ -639,6 +639,47 @@ TEST_F(MetaTree, TruncateErrorsMatchTruncate2) {
     EXPECT_EQ(err(do_truncate(ctx, {w, ""}, 0)), ENOENT);
 }
 
+TEST_F(MetaTree, PermissionErrorsMatchTheSyscallsWithoutPrivilege) {
+    // Root bypasses permission checks: compare in a child running as nobody.
+    // truncate through a wd goes via /proc/self/fd, which must still check
+    // write permission on the file like truncate(2).
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to drop privileges";
+    ASSERT_EQ(::chmod(tmp.path().c_str(), 0755), 0);
+    ASSERT_EQ(::mkdir((tmp / "closed").c_str(), 0700), 0);
+    write_file(tmp / "closed/inner", "x");
+    aio::context parent;
+    aio::wd w = open_wd(parent, tmp.path());
+    int rc = meta_test::in_child([&] {
+        if (::setresgid(65534, 65534, 65534) != 0 || ::setresuid(65534, 65534, 65534) != 0)
+            return 10;
+        aio::context ctx;
+        std::string inner = tmp / "closed/inner";
+        struct stat st;
+        int want_stat = sync_errno([&] { return ::stat(inner.c_str(), &st); });
+        int want_trunc = sync_errno([&] { return ::truncate(file.c_str(), 0); });
+        int want_chmod = sync_errno([&] { return ::chmod(file.c_str(), 0777); });
+        if (want_stat != EACCES || want_trunc != EACCES || want_chmod != EPERM) return 11;
+        int got[5] = {-1, -1, -1, -1, -1};
+        aio::stat(
+            inner, [&](aio::result<aio::stat_t> r) { got[0] = r.err(); }, ctx);
+        aio::stat(
+            {w, "closed/inner"}, [&](aio::result<aio::stat_t> r) { got[1] = r.err(); }, ctx);
+        aio::truncate(
+            file, 0, [&](aio::result<void> r) { got[2] = r.err(); }, ctx);
+        aio::truncate(
+            {w, "file"}, 0, [&](aio::result<void> r) { got[3] = r.err(); }, ctx);
+        aio::chmod(
+            {w, "file"}, 0777, [&](aio::result<void> r) { got[4] = r.err(); }, ctx);
+        ctx.flush();
+        if (got[0] != EACCES || got[1] != EACCES) return 20;
+        if (got[2] != EACCES || got[3] != EACCES) return 21;
+        if (got[4] != EPERM) return 22;
+        return 0;
+    });
+    EXPECT_EQ(rc, 0);
+    EXPECT_EQ(aio::testing::read_file(file), "hello, world\n");  // not truncated
+}
+
 TEST_F(MetaTree, TruncateWithoutProcUsesTheWdPath) {
     // Hide /proc in a private mount namespace of a child: (wd, relative)
     // truncate falls back to the wd's recorded absolute path.
