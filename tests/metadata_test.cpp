@@ -647,8 +647,11 @@ TEST_F(MetaTree, PermissionErrorsMatchTheSyscallsWithoutPrivilege) {
     ASSERT_EQ(::chmod(tmp.path().c_str(), 0755), 0);
     ASSERT_EQ(::mkdir((tmp / "closed").c_str(), 0700), 0);
     write_file(tmp / "closed/inner", "x");
-    aio::context parent;
-    aio::wd w = open_wd(parent, tmp.path());
+    aio::wd w;
+    {
+        aio::context parent;  // gone (threads joined) before the fork
+        w = open_wd(parent, tmp.path());
+    }
     int rc = meta_test::in_child([&] {
         if (::setresgid(65534, 65534, 65534) != 0 || ::setresuid(65534, 65534, 65534) != 0)
             return 10;
