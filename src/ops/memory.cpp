@@ -34,7 +34,7 @@ struct page_range {
 bool to_pages(const fs_req& f, page_range& p) noexcept {
     std::uintptr_t mask = page_size() - 1;
     auto a = reinterpret_cast<std::uintptr_t>(f.buf);
-    if (f.length > UINTPTR_MAX - a - mask) return false;
+    if (a > UINTPTR_MAX - mask || f.length > UINTPTR_MAX - mask - a) return false;
     p.begin = a & ~mask;
     p.end = (a + f.length + mask) & ~mask;
     return true;
