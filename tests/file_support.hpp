@@ -123,6 +123,13 @@ inline bool drop_privileges() {
            ::setresuid(65534, 65534, 65534) == 0;
 }
 
+/// Whether deny_syscalls knows this architecture's seccomp audit value.
+#if defined(__x86_64__) || defined(__aarch64__)
+inline constexpr bool can_deny_syscalls = true;
+#else
+inline constexpr bool can_deny_syscalls = false;
+#endif
+
 /// Make the listed syscalls fail with ENOSYS in this process (and threads it
 /// creates later): the way to exercise the fallbacks for missing syscalls.
 inline bool deny_syscalls(const std::vector<long>& nrs) {
