@@ -444,6 +444,19 @@ TEST(Write, ErrorsLikeTheSyscallAndBadBuffers) {
     EXPECT_EQ(aio::testing::read_file(d / "f"), digits);
 }
 
+// Workers block signals: writing to a pipe without a reader reports EPIPE
+// instead of killing the process with SIGPIPE (as in libeio).
+TEST(Write, BrokenPipeIsEPIPE) {
+    int p[2];
+    ASSERT_EQ(::pipe2(p, O_CLOEXEC), 0);
+    ::close(p[0]);
+    unique_fd pw(p[1]);
+    aio::context ctx;
+    auto r = await<std::size_t>(
+        ctx, [&](auto cb) { aio::write(pw, std::nullopt, "x", 1, std::move(cb), ctx); });
+    EXPECT_EQ(r.err(), EPIPE);
+}
+
 // ---- read / write with an owned std::string --------------------------------------------
 
 // Expected values are what IO::AIO 4.80's aio_read gave for the same
