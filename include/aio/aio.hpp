@@ -2,9 +2,11 @@
 // The umbrella header: everything public.
 #pragma once
 
+#include "aio/constants.hpp"
 #include "aio/context.hpp"
 #include "aio/function.hpp"
 #include "aio/ops.hpp"
 #include "aio/request.hpp"
 #include "aio/result.hpp"
+#include "aio/sys.hpp"
 #include "aio/wd.hpp"

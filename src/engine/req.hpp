@@ -63,7 +63,7 @@ struct req {
     }
 };
 
-struct group_req final : req {
+struct group_req : req {
     group_req() { is_group = true; }
     req* first = nullptr;   // subrequests, most recently added first
     std::size_t size = 0;   // subrequests not yet finished

@@ -25,9 +25,6 @@ namespace detail {
 
 namespace {
 
-// fs_req::n[] slot marking the owning (std::string) read/write variants.
-constexpr int owning_slot = 0;
-
 constexpr std::size_t max_io = static_cast<std::size_t>(SSIZE_MAX);
 
 ssize_t do_read(int fd, bool at_position, std::int64_t offset, void* buf, std::size_t len) {
@@ -96,13 +93,13 @@ void exec_seek(req& r) noexcept {
 // fields: fd, offset / at_position, length; buf (caller's) or data + dataoffset
 void exec_read(req& r) noexcept {
     auto& f = static_cast<fs_req&>(r);
-    if (f.n[owning_slot]) return read_owned(f);
+    if (f.owned_buffer) return read_owned(f);
     set_result(r, do_read(f.fd, f.at_position, f.offset, f.buf, f.length));
 }
 
 void exec_write(req& r) noexcept {
     auto& f = static_cast<fs_req&>(r);
-    const void* buf = f.n[owning_slot] ? f.data.data() + f.dataoffset : f.buf;
+    const void* buf = f.owned_buffer ? f.data.data() + f.dataoffset : f.buf;
     set_result(r, do_write(f.fd, f.at_position, f.offset, buf, f.length));
 }
 
@@ -179,7 +176,7 @@ request<std::size_t> write(int fd, offset_t offset, const void* buf, std::size_t
 request<io_data> read(int fd, offset_t offset, std::size_t length, std::string data,
                       std::int64_t dataoffset, callback<io_data> cb, context& ctx) {
     auto* r = detail::new_io(detail::op::read, fd, offset);
-    r->n[detail::owning_slot] = 1;
+    r->owned_buffer = true;
     r->length = length;
     r->dataoffset = detail::data_position(dataoffset, data.size());
     r->data = std::move(data);
@@ -190,7 +187,7 @@ request<io_data> read(int fd, offset_t offset, std::size_t length, std::string d
 request<io_data> write(int fd, offset_t offset, std::optional<std::size_t> length, std::string data,
                        std::int64_t dataoffset, callback<io_data> cb, context& ctx) {
     auto* r = detail::new_io(detail::op::write, fd, offset);
-    r->n[detail::owning_slot] = 1;
+    r->owned_buffer = true;
     r->dataoffset = detail::data_position(dataoffset, data.size());
     std::size_t avail =
         r->dataoffset < 0 ? 0 : data.size() - static_cast<std::size_t>(r->dataoffset);
