@@ -10,3 +10,11 @@
 #include "aio/result.hpp"
 #include "aio/sys.hpp"
 #include "aio/wd.hpp"
+
+// Composite operations (each header added by the work that introduces it).
+#if __has_include("aio/tree.hpp")
+#include "aio/tree.hpp"
+#endif
+#if __has_include("aio/copy.hpp")
+#include "aio/copy.hpp"
+#endif
