@@ -756,10 +756,19 @@ TEST(Teardown, DestroyWithRequestsInFlightFreesEverythingWithoutCallbacks) {
     {
         aio::context ctx;
         ctx.max_parallel(2);
+        std::vector<aio::request<void>> holders;
         for (int i = 0; i < 2; ++i)
-            run_on_worker(
+            holders.push_back(run_on_worker(
                 ctx, [f](aio::detail::req&) { f.wait(); },
-                [&, token](aio::result<void>) { ++called; });
+                [&, token](aio::result<void>) { ++called; }));
+        // both threads busy before anything else is queued
+        if (!eventually([&] {
+                return holders[0].state() == aio::req_state::execute &&
+                       holders[1].state() == aio::req_state::execute;
+            })) {
+            go.set_value();
+            FAIL() << "the two holders never ran concurrently";
+        }
         auto g = aio::make_group([&, token](aio::result<std::int64_t>) { ++called; }, ctx);
         for (int i = 0; i < 100; ++i)
             g.add(aio::nop([&, token](aio::result<void>) { ++called; }, ctx));

@@ -45,6 +45,9 @@ namespace aio::detail {
 
 class ring_executor;
 
+/// CLOCK_MONOTONIC in nanoseconds.
+std::int64_t now_ns() noexcept;
+
 /// Run the operation of r on the calling (worker) thread. Defined by the ops
 /// layer (src/ops/dispatch.cpp): one switch over all op types.
 void execute(req& r) noexcept;
@@ -86,8 +89,11 @@ class context_impl {
     // counters
     std::size_t nreqs() const noexcept { return nreqs_.load(std::memory_order_relaxed); }
     std::size_t nready() const noexcept {
-        auto n = nready_.load(std::memory_order_relaxed);
-        return n > 0 ? static_cast<std::size_t>(n) : 0;
+        // claimed_ first: a request is counted as submitted just after it is
+        // pushed, so a worker may claim it before it is counted.
+        std::uint64_t c = claimed_.load(std::memory_order_relaxed);
+        std::uint64_t s = submitted_.load(std::memory_order_relaxed);
+        return s > c ? static_cast<std::size_t>(s - c) : 0;
     }
     std::size_t npending() const noexcept { return npending_.load(std::memory_order_relaxed); }
     std::size_t nthreads() const noexcept { return nthreads_.load(std::memory_order_relaxed); }
@@ -104,24 +110,51 @@ class context_impl {
     void unlock_after_fork();
 
   private:
+    static constexpr unsigned kMaxBatch = 32;
+    static constexpr int kPriorities = pri_max - pri_min + 1;
+
+    // A worker thread and the batch it claimed. The owner takes items with
+    // next.fetch_add; a thief (holding mu_) may take unstarted items the same
+    // way, so every item runs exactly once. items/count change only under mu_.
     struct worker {
         pthread_t tid{};
         context_impl* ctx = nullptr;
         unsigned id = 0;
         bool exited = false;  // set (under mu_) right before the thread returns
+        unsigned count = 0;
+        req* items[kMaxBatch] = {};
+        alignas(64) std::atomic<unsigned> next{0};
     };
-    static constexpr unsigned kMaxBatch = 16;
-    static constexpr int kPriorities = pri_max - pri_min + 1;
+
+    // Snapshot of the pool for lock-free readers (submitters), published
+    // under mu_ whenever one of its inputs changes.
+    struct pool_view {
+        unsigned parked;  // sleeping workers nobody has signalled yet
+        unsigned awake;   // workers running, spinning, signalled or starting
+        bool spinning, sentinel, can_start;
+    };
+    static std::uint64_t pack(const pool_view& v) noexcept;
+    static pool_view unpack(std::uint64_t w) noexcept;
+    static bool need_wake(const pool_view& v) noexcept;
+    pool_view view() const noexcept;  // mu_ held
+    void publish() noexcept;          // mu_ held
 
     static void* worker_entry(void* arg);
     void worker_loop(worker* w);
-    bool wait_for_work(std::unique_lock<std::mutex>& lk);
-    void claim(req_queue& batch);
+    bool wait_for_work(std::unique_lock<std::mutex>& lk, worker* w);
+    bool spin(std::unique_lock<std::mutex>& lk);
+    bool park(std::unique_lock<std::mutex>& lk, worker* w);
+    void release_spinner();                                                   // mu_ held
+    bool surplus() const noexcept;                                            // mu_ held
+    bool should_join(const worker* self, std::uint64_t seen) const noexcept;  // mu_ held
+    bool work_queued() const noexcept;                                        // mu_ held
+    void claim(worker* w);                                                    // mu_ held
+    bool steal(worker* thief);                                                // mu_ held
+    void run_batch(worker* w, bool stopping);
     void start_thread();    // mu_ held
     void reap_exited();     // mu_ held: join threads that finished
     void wake_if_needed();  // mu_ held
-    bool need_wake() const noexcept;
-    void drain_intake();  // mu_ held
+    void drain_intake();    // mu_ held
 
     int finish(req* r);  // run callback, group bookkeeping, release
     void group_dec(group_req* g);
@@ -131,30 +164,33 @@ class context_impl {
     void open_eventfd();
     void stop_threads();
 
-    // ---- guarded by mu_ ---------------------------------------------------
+    // ---- guarded by mu_ -------------------------------------------------------
     std::mutex mu_;
     std::condition_variable work_cv_;  // idle workers
     std::condition_variable exit_cv_;  // max_parallel / shutdown wait for exits
     req_queue ready_[kPriorities];
+    std::size_t queued_ = 0;  // requests in ready_
     std::list<worker> workers_;
-    // Written under mu_, read without it by submitters (need_wake).
-    std::atomic<std::int64_t> nidle_{0};       // workers waiting on work_cv_
-    std::atomic<std::int64_t> nsignalled_{0};  // of those, already notified
-    std::atomic<bool> spinning_{false};        // one worker polls nready_ before sleeping
-    std::atomic<bool> sentinel_{false};        // one parked worker watches the awake ones
-    unsigned nstarting_ = 0;  // threads created that have not reached the queue yet
-    bool stopping_ = false;   // destructor: skip execution of claimed requests
+    unsigned nidle_ = 0;         // workers waiting on work_cv_
+    unsigned nsignalled_ = 0;    // of those, already notified
+    unsigned nstarting_ = 0;     // threads created that have not reached the queue yet
+    worker* spinner_ = nullptr;  // the worker polling the intake before it sleeps
+    bool sentinel_ = false;      // one parked worker watches the awake ones
+    bool stopping_ = false;      // destructor: skip execution of claimed requests
     unsigned next_id_ = 0;
+    unsigned ncpu_ = 1;
     std::atomic<unsigned> wanted_{8};
-    // Submitted, not yet claimed (intake + ready queues). Signed: a worker
-    // may claim a request before its submitter has counted it.
-    std::atomic<std::int64_t> nready_{0};
-    std::atomic<req*> intake_{nullptr};  // lock-free submission stack
     std::atomic<std::size_t> nthreads_{0};
-    std::atomic<std::uint64_t> completed_{0};  // requests executed, for the sentinel
+    alignas(64) std::atomic<std::uint64_t> pool_state_{0};  // pack(view())
+
+    // ---- submission (lock-free) --------------------------------------------
+    alignas(64) std::atomic<req*> intake_{nullptr};        // a Treiber stack, newest first
+    alignas(64) std::atomic<std::uint64_t> submitted_{0};  // ever pushed to the intake
+    alignas(64) std::atomic<std::uint64_t> claimed_{0};    // ever claimed by a worker (mu_)
+    alignas(64) std::atomic<std::uint64_t> completed_{0};  // ever executed, for the sentinel
 
     // ---- guarded by res_mu_ -------------------------------------------------
-    std::mutex res_mu_;
+    alignas(64) std::mutex res_mu_;
     req_queue results_;
     bool efd_armed_ = false;  // the eventfd was written and not yet read
     std::atomic<int> efd_{-1};
@@ -163,8 +199,8 @@ class context_impl {
     req_queue taken_;        // results moved out of results_, being processed
     bool draining_ = false;  // destructor: finish everything without callbacks
 
-    std::atomic<std::size_t> nreqs_{0};
-    std::atomic<std::size_t> npending_{0};
+    alignas(64) std::atomic<std::size_t> nreqs_{0};
+    alignas(64) std::atomic<std::size_t> npending_{0};
 
     ring_executor* ring_ = nullptr;
     context_impl* fork_next_ = nullptr;  // registry of live contexts (fork.cpp)

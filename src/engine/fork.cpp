@@ -83,12 +83,12 @@ void context_impl::reinit() {
         delete ring_;
         ring_ = nullptr;
     }
-    workers_.clear();  // the threads do not exist here; nothing to join
+    workers_.clear();  // the threads do not exist here; their batches are abandoned
     nthreads_.store(0);
     nidle_ = 0;
     nsignalled_ = 0;
     nstarting_ = 0;
-    spinning_ = false;
+    spinner_ = nullptr;
     sentinel_ = false;
     drain_intake();
     for (auto& q : ready_) {
@@ -97,7 +97,11 @@ void context_impl::reinit() {
             release(r);
         }
     }
-    nready_.store(0);
+    queued_ = 0;
+    submitted_.store(0);
+    claimed_.store(0);
+    completed_.store(0);
+    publish();
     for (req_queue* q : {&results_, &taken_}) {
         while (req* r = q->pop()) {
             r->state.store(req_state::done);

@@ -42,7 +42,7 @@ struct first_error {
 }  // namespace
 
 // Move up to max (0 = all) results into taken_. Resets the eventfd when the
-// result queue becomes empty. Returns how many were taken.
+// result queue becomes empty. Returns whether anything was taken.
 std::size_t context_impl::take_results(std::size_t max) {
     if (ring_) ring_->reap();
     std::lock_guard lk(res_mu_);
@@ -240,11 +240,12 @@ void context_impl::drain_for_shutdown() {
     {
         std::lock_guard lk(mu_);
         drain_intake();
-    }
-    for (auto& q : ready_) {
-        while (req* r = q.pop()) {
-            nready_.fetch_sub(1, std::memory_order_relaxed);
-            push_result(r);
+        for (auto& q : ready_) {
+            while (req* r = q.pop()) {
+                --queued_;
+                claimed_.fetch_add(1, std::memory_order_relaxed);
+                push_result(r);
+            }
         }
     }
     while (poll_cb() != 0 || npending_.load(std::memory_order_relaxed)) {

@@ -35,10 +35,15 @@ constexpr std::size_t kWorkerStack = 256u << 10;
 constexpr std::size_t kWorkerStack = 256u << 10;
 #endif
 
-// How long the spinning worker polls for new work before sleeping.
-constexpr auto kSpin = std::chrono::microseconds(30);
+// How long the spinner polls for new work before sleeping, and how many
+// pauses (a microsecond or two) it waits between two polls.
+constexpr auto kSpin = std::chrono::microseconds(50);
+constexpr int kPausesPerPoll = 64;
 // How often the sentinel checks that awake workers make progress.
 constexpr auto kWatch = std::chrono::milliseconds(1);
+// A request running longer than this is "slow": its batch hands over the
+// results done so far.
+constexpr std::int64_t kSlowNs = 50000;
 
 inline void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
@@ -48,7 +53,16 @@ inline void cpu_relax() noexcept {
 
 }  // namespace
 
+std::int64_t now_ns() noexcept {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
+
 context_impl::context_impl(const context_options& opts) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    ncpu_ = n > 0 ? static_cast<unsigned>(n) : 1;
+    publish();  // submitters read the pool view before any worker exists
     open_eventfd();
     ring_ = ring_executor::create(*this, opts.executor);
     fork_register(this);
@@ -88,15 +102,18 @@ void context_impl::submit(req* r) {
     }
     if (ring_ && ring_->try_submit(r)) return;
 
-    // Lock-free intake (a Treiber stack); workers move it into the priority
-    // queues under mu_. The submitter takes mu_ only to wake a worker.
+    // Lock-free intake; workers move it into the priority queues under mu_.
+    // The submitter reads the published pool view to decide whether a worker
+    // must be woken, and takes mu_ only then.
     req* head = intake_.load(std::memory_order_relaxed);
     do
         r->next = head;
-    while (!intake_.compare_exchange_weak(head, r, std::memory_order_release,
+    while (!intake_.compare_exchange_weak(head, r, std::memory_order_seq_cst,
                                           std::memory_order_relaxed));
-    nready_.fetch_add(1);  // seq_cst: pairs with the parking check in wait_for_work
-    if (!need_wake()) return;
+    submitted_.fetch_add(1, std::memory_order_relaxed);
+    // seq_cst load after the seq_cst push: pairs with a parking worker's
+    // publish-then-check (park), so one of the two sees the other.
+    if (!need_wake(unpack(pool_state_.load(std::memory_order_seq_cst)))) return;
     std::lock_guard lk(mu_);
     wake_if_needed();
 }
@@ -115,37 +132,72 @@ void context_impl::drain_intake() {
     while (fifo) {
         req* next = fifo->next;
         ready_[fifo->pri - pri_min].push(fifo);
+        ++queued_;
         fifo = next;
     }
 }
 
-// Decide whether the ready queue needs another worker. mu_ held.
-//
-// Waking a sleeping worker costs a futex call and, on a small machine, a
-// context switch on the submitting thread, so we wake only when the workers
-// already awake (spinning, executing, signalled or starting) will not get to
-// the queue soon:
-//   * nobody is awake, or
-//   * the queue is longer than the number of awake workers (a burst), or
-//   * no parked worker is watching the awake ones (the sentinel, below).
-// A worker stuck in a slow syscall is noticed by the sentinel, which sleeps
-// with a short timeout while others are awake and takes queued work itself
-// when no request completed in the meantime.
-bool context_impl::need_wake() const noexcept {
-    std::int64_t ready = nready_.load();
-    if (ready <= 0) return false;
-    std::int64_t threads = static_cast<std::int64_t>(nthreads_.load());
-    std::int64_t awake = threads - nidle_.load() + nsignalled_.load();
-    if (awake > 0 && ready <= awake && (sentinel_.load() || spinning_.load())) return false;
-    return true;
+bool context_impl::work_queued() const noexcept {
+    return queued_ > 0 || intake_.load(std::memory_order_seq_cst) != nullptr;
 }
 
+// ---- waking policy ------------------------------------------------------------
+//
+// Waking a sleeping worker costs a futex call and, on a small machine, a
+// context switch of the submitting thread. So a submitter wakes (or starts) a
+// worker only when nobody is awake, or when no parked worker is the sentinel.
+//
+// The sentinel is one parked worker that, while others are awake, sleeps with
+// a short timeout (kWatch) and looks at the backlog: requests queued plus
+// requests claimed but not started. It joins the awake workers when
+//   * they completed fewer requests since it last looked than are waiting
+//     (they are stuck in slow syscalls: NFS, a failing disk), or
+//   * more than two requests wait per awake worker and fewer workers are
+//     awake than there are CPUs (CPU-bound work that another core can share).
+// If the queue is empty but a stuck worker holds unstarted requests in its
+// batch, the sentinel steals one. Every claim that leaves work behind
+// re-evaluates, so the pool grows quickly once the sentinel has joined.
+// Fast requests (nops, cached stats) thus run on the workers already awake
+// with no futex traffic, and slow ones on as many workers as it takes.
+
+std::uint64_t context_impl::pack(const pool_view& v) noexcept {
+    return std::uint64_t{v.parked & 0xffffu} | std::uint64_t{v.awake & 0xffffu} << 16 |
+           std::uint64_t{v.spinning} << 32 | std::uint64_t{v.sentinel} << 33 |
+           std::uint64_t{v.can_start} << 34;
+}
+
+context_impl::pool_view context_impl::unpack(std::uint64_t w) noexcept {
+    return {static_cast<unsigned>(w & 0xffff), static_cast<unsigned>(w >> 16 & 0xffff),
+            (w >> 32 & 1) != 0, (w >> 33 & 1) != 0, (w >> 34 & 1) != 0};
+}
+
+bool context_impl::need_wake(const pool_view& v) noexcept {
+    if (v.parked == 0 && !v.can_start) return false;  // nobody to wake or start
+    if (v.awake == 0) return true;
+    return !v.sentinel;
+}
+
+context_impl::pool_view context_impl::view() const noexcept {
+    unsigned threads = static_cast<unsigned>(nthreads_.load(std::memory_order_relaxed));
+    unsigned parked = nidle_ - nsignalled_;
+    return {parked, threads - parked, spinner_ != nullptr, sentinel_,
+            threads < wanted_.load(std::memory_order_relaxed) && !stopping_};
+}
+
+void context_impl::publish() noexcept {
+    pool_state_.store(pack(view()), std::memory_order_seq_cst);
+}
+
+// mu_ held.
 void context_impl::wake_if_needed() {
-    if (!need_wake()) return;
-    if (nidle_.load() > nsignalled_.load()) {
+    if (!work_queued() || !need_wake(view())) return;
+    // Workers already on their way (signalled or starting) cover that much work.
+    if (nsignalled_ + nstarting_ >= nready()) return;
+    if (nidle_ > nsignalled_) {
         ++nsignalled_;
+        publish();
         work_cv_.notify_one();
-    } else if (nthreads_.load() < wanted_.load() && !stopping_) {
+    } else {
         start_thread();
     }
 }
@@ -174,6 +226,7 @@ void context_impl::start_thread() {
     }
     nthreads_.fetch_add(1, std::memory_order_relaxed);
     ++nstarting_;
+    publish();
 }
 
 void context_impl::reap_exited() {
@@ -198,111 +251,195 @@ void* context_impl::worker_entry(void* arg) {
     return nullptr;
 }
 
-// Claim requests, highest priority first. mu_ held.
-// One at a time while the queue is short, so that a slow request never holds
-// up others that an idle thread could run; when the queue is long enough that
-// every thread has plenty, about nready/threads at once (at most kMaxBatch) to
-// amortise the lock.
-void context_impl::claim(req_queue& batch) {
-    drain_intake();
-    std::size_t ready = static_cast<std::size_t>(std::max<std::int64_t>(nready_.load(), 0));
-    std::size_t threads = std::max<std::size_t>(wanted_.load(std::memory_order_relaxed), 1);
-    std::size_t want = ready > 2 * threads ? std::min<std::size_t>(ready / threads, kMaxBatch) : 1;
-    std::size_t got = 0;
-    for (int p = kPriorities - 1; p >= 0 && got < want; --p) {
-        while (got < want) {
-            req* r = ready_[p].pop();
-            if (!r) break;
-            r->state.store(req_state::execute, std::memory_order_relaxed);
-            batch.push(r);
-            ++got;
-        }
+void context_impl::worker_loop(worker* w) {
+    std::unique_lock lk(mu_);
+    --nstarting_;
+    publish();
+    for (;;) {
+        if (!w->count && !wait_for_work(lk, w)) break;
+        wake_if_needed();  // work left behind: make sure someone is on it
+        bool stopping = stopping_;
+        lk.unlock();
+        run_batch(w, stopping);
+        lk.lock();
+        w->count = 0;
     }
-    nready_.fetch_sub(static_cast<std::int64_t>(got));
+    nthreads_.fetch_sub(1, std::memory_order_relaxed);
+    w->exited = true;
+    publish();
+    exit_cv_.notify_all();
 }
 
-// Wait until there is work (true) or this worker should exit (false). mu_ held.
-bool context_impl::wait_for_work(std::unique_lock<std::mutex>& lk) {
-    bool spun = false;
+// Wait until w holds a batch (true) or should exit (false). mu_ held.
+bool context_impl::wait_for_work(std::unique_lock<std::mutex>& lk, worker* w) {
     for (;;) {
-        if (nthreads_.load(std::memory_order_relaxed) > wanted_.load(std::memory_order_relaxed))
+        if (surplus()) {
+            if (spinner_ == w) release_spinner();
             return false;
-        if (nready_.load() > 0) return true;
-
-        if (!spinning_.load() && !spun) {
-            // Poll for a short while without the lock: a steady stream of
-            // submissions is then picked up without any futex call.
-            spinning_ = true;
-            lk.unlock();
-            auto until = std::chrono::steady_clock::now() + kSpin;
-            unsigned n = 0;
-            while (nready_.load(std::memory_order_relaxed) <= 0) {
-                cpu_relax();
-                if ((++n & 63) == 0 && std::chrono::steady_clock::now() >= until) break;
-            }
-            lk.lock();
-            spinning_ = false;  // seq_cst, then nready_ is read again above
-            spun = true;
+        }
+        if (work_queued()) {
+            claim(w);
+            if (w->count) return true;
             continue;
         }
-
-        ++nidle_;  // seq_cst: a submitter either sees us idle or we see its request
-        if (nready_.load() > 0) {
-            --nidle_;
-            return true;
+        if (!spinner_) {
+            spinner_ = w;
+            publish();
         }
-        bool others_awake = static_cast<std::int64_t>(nthreads_.load()) > nidle_.load();
-        bool sentinel = !sentinel_.load() && others_awake;
-        bool timed_out = false;
-        std::uint64_t seen = completed_.load(std::memory_order_relaxed);
+        if (spinner_ == w) {
+            if (spin(lk)) continue;
+            release_spinner();  // seq_cst publish, then the intake is checked again
+            if (work_queued()) continue;
+        }
+        if (!park(lk, w)) return false;
+        if (w->count) return true;  // the sentinel stole a batch
+    }
+}
+
+// Poll the intake without the lock until work arrives (true) or kSpin passes
+// without any (false). The intake is read only every microsecond or two:
+// each read pulls its cache line away from the submitting core, and a short
+// delay lets submissions accumulate into one batch.
+bool context_impl::spin(std::unique_lock<std::mutex>& lk) {
+    lk.unlock();
+    std::int64_t until = now_ns() + std::chrono::nanoseconds(kSpin).count();
+    bool found = false;
+    for (;;) {
+        for (int i = 0; i < kPausesPerPoll; ++i)
+            cpu_relax();
+        if (intake_.load(std::memory_order_relaxed) != nullptr) {
+            found = true;
+            break;
+        }
+        if (now_ns() >= until) break;
+    }
+    lk.lock();
+    return found;
+}
+
+// More threads than wanted (max_parallel lowered, or shutdown). mu_ held.
+bool context_impl::surplus() const noexcept {
+    return nthreads_.load(std::memory_order_relaxed) > wanted_.load(std::memory_order_relaxed);
+}
+
+void context_impl::release_spinner() {
+    spinner_ = nullptr;
+    publish();
+}
+
+// Sleep until signalled. Returns false if this worker should exit (idle
+// timeout). The sentinel may come back holding a stolen batch. mu_ held.
+bool context_impl::park(std::unique_lock<std::mutex>& lk, worker* w) {
+    // Publish first, then look at the intake once more (both seq_cst): a
+    // submitter either sees us parked or we see its request.
+    ++nidle_;
+    bool sentinel = !sentinel_ && nthreads_.load(std::memory_order_relaxed) > nidle_;
+    if (sentinel) sentinel_ = true;
+    publish();
+    bool timed_out = false;
+    std::uint64_t seen = completed_.load(std::memory_order_relaxed);
+    // Exit and work are both checked under mu_ before sleeping: max_parallel
+    // and the destructor change wanted_ and notify under mu_.
+    if (!work_queued() && !surplus()) {
         if (sentinel) {
-            sentinel_ = true;
             timed_out = work_cv_.wait_for(lk, kWatch) == std::cv_status::timeout;
-            sentinel_ = false;
-        } else if (nidle_.load() > static_cast<std::int64_t>(max_idle_.load())) {
+        } else if (nidle_ > max_idle_.load(std::memory_order_relaxed)) {
             auto timeout = std::chrono::duration<double>(idle_timeout_.load());
             timed_out = work_cv_.wait_for(lk, timeout) == std::cv_status::timeout;
         } else {
             work_cv_.wait(lk);
         }
-        if (nsignalled_.load() > 0) --nsignalled_;
-        --nidle_;
-        if (sentinel) {
-            // Queued work and no request finished while we slept: the awake
-            // workers are stuck in slow syscalls; take the work ourselves.
-            if (nready_.load() > 0 &&
-                (!timed_out || completed_.load(std::memory_order_relaxed) == seen))
-                return true;
-            continue;
-        }
-        if (timed_out && nready_.load() <= 0 &&
-            nidle_.load() >= static_cast<std::int64_t>(max_idle_.load()))
-            return false;
     }
+    if (sentinel) sentinel_ = false;
+    if (nsignalled_) --nsignalled_;
+    --nidle_;
+    publish();
+    if (surplus()) return false;
+    if (sentinel) {
+        if (timed_out && should_join(w, seen)) {
+            if (!work_queued()) steal(w);
+            return true;
+        }
+        return true;
+    }
+    return !(timed_out && !work_queued() && nidle_ >= max_idle_.load(std::memory_order_relaxed));
 }
 
-void context_impl::worker_loop(worker* w) {
-    std::unique_lock lk(mu_);
-    --nstarting_;
-    for (;;) {
-        if (!wait_for_work(lk)) break;
-        req_queue batch;
-        claim(batch);
-        // A burst: make sure enough other workers are on it.
-        wake_if_needed();
-        bool stopping = stopping_;
-        lk.unlock();
-
-        std::uint64_t n = 0;
-        for (req* r = batch.head; r; r = r->next, ++n)
-            if (!stopping && !r->cancelled.load(std::memory_order_relaxed)) execute(*r);
-        push_results(batch);
-        completed_.fetch_add(n, std::memory_order_relaxed);
-        lk.lock();
+// Whether the sentinel should join the awake workers (see the waking policy
+// above); `seen` is completed_ when it went to sleep. mu_ held.
+bool context_impl::should_join(const worker* self, std::uint64_t seen) const noexcept {
+    std::uint64_t waiting = queued_ + (intake_.load() != nullptr);
+    for (const worker& v : workers_) {
+        unsigned next = v.next.load(std::memory_order_relaxed);
+        if (&v != self && next < v.count) waiting += v.count - next;
     }
-    nthreads_.fetch_sub(1, std::memory_order_relaxed);
-    w->exited = true;
-    exit_cv_.notify_all();
+    if (waiting == 0) return false;
+    std::uint64_t progress = completed_.load(std::memory_order_relaxed) - seen;
+    if (progress < waiting) return true;
+    unsigned awake = view().awake;
+    return waiting > 2u * awake && awake < ncpu_;
+}
+
+// Claim work into w, highest priority first. One request while the queue is
+// short, so that each slow request gets its own thread; an even share among
+// the awake workers (at most kMaxBatch) once it is long, so that a long queue
+// costs one lock per batch. mu_ held.
+void context_impl::claim(worker* w) {
+    drain_intake();
+    std::size_t awake = std::max(view().awake, 1u);
+    std::size_t want = queued_ > 2 * awake ? std::min<std::size_t>(queued_ / awake, kMaxBatch) : 1;
+    unsigned got = 0;
+    for (int p = kPriorities - 1; p >= 0 && got < want; --p) {
+        while (got < want) {
+            req* r = ready_[p].pop();
+            if (!r) break;
+            r->state.store(req_state::execute, std::memory_order_relaxed);
+            w->items[got++] = r;
+        }
+    }
+    queued_ -= got;
+    w->count = got;
+    w->next.store(0, std::memory_order_release);
+    claimed_.fetch_add(got, std::memory_order_relaxed);
+}
+
+// Take one unstarted request from another worker's batch into thief's. mu_ held.
+bool context_impl::steal(worker* thief) {
+    for (worker& v : workers_) {
+        if (&v == thief || v.exited || v.next.load(std::memory_order_relaxed) >= v.count) continue;
+        unsigned i = v.next.fetch_add(1, std::memory_order_acq_rel);
+        if (i < v.count) {
+            thief->items[0] = v.items[i];
+            thief->count = 1;
+            thief->next.store(0, std::memory_order_release);
+            return true;
+        }
+    }
+    return false;
+}
+
+// Execute w's batch. Results go to the result queue in one hand-off at the
+// end, except that a slow request hands over what is done so far, so a slow
+// syscall never holds back the results of fast ones.
+void context_impl::run_batch(worker* w, bool stopping) {
+    req_queue done;
+    std::uint64_t n = 0;
+    for (;;) {
+        unsigned i = w->next.fetch_add(1, std::memory_order_acq_rel);
+        if (i >= w->count) break;
+        req* r = w->items[i];
+        std::int64_t t0 = w->count > 1 ? now_ns() : 0;
+        if (!stopping && !r->cancelled.load(std::memory_order_relaxed)) execute(*r);
+        done.push(r);
+        ++n;
+        if (t0 && now_ns() - t0 >= kSlowNs) {
+            push_results(done);
+            completed_.fetch_add(n, std::memory_order_relaxed);
+            n = 0;
+        }
+    }
+    push_results(done);
+    completed_.fetch_add(n, std::memory_order_relaxed);
 }
 
 // ---- hand-off to the result queue --------------------------------------------
@@ -342,12 +479,14 @@ void context_impl::make_readable() {
 void context_impl::min_parallel(unsigned n) {
     std::lock_guard lk(mu_);
     if (wanted_.load() < n) wanted_.store(n);
+    publish();
     wake_if_needed();
 }
 
 void context_impl::max_parallel(unsigned n) {
     std::unique_lock lk(mu_);
     if (wanted_.load() > n) wanted_.store(n);
+    publish();
     work_cv_.notify_all();
     exit_cv_.wait(lk, [&] { return nthreads_.load() <= wanted_.load(); });
     reap_exited();
@@ -357,6 +496,7 @@ void context_impl::stop_threads() {
     std::unique_lock lk(mu_);
     stopping_ = true;
     wanted_.store(0);
+    publish();
     work_cv_.notify_all();
     exit_cv_.wait(lk, [&] { return nthreads_.load() == 0; });
     reap_exited();

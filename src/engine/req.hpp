@@ -18,6 +18,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include "aio/request.hpp"
@@ -32,6 +33,11 @@ struct req {
     req(const req&) = delete;
     req& operator=(const req&) = delete;
     virtual ~req() = default;
+
+    // Recycled per thread by size class (req_alloc.cpp). The sized delete
+    // receives the dynamic type's size through the virtual destructor.
+    static void* operator new(std::size_t n);
+    static void operator delete(void* p, std::size_t n) noexcept;
 
     req* next = nullptr;
     context_impl* ctx = nullptr;
@@ -57,7 +63,7 @@ struct req {
     }
 };
 
-struct group_req final : req {
+struct group_req : req {
     group_req() { is_group = true; }
     req* first = nullptr;   // subrequests, most recently added first
     std::size_t size = 0;   // subrequests not yet finished

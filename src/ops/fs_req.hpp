@@ -32,7 +32,8 @@ struct fs_req : req {
     path_arg path, path2;
     int fd = -1, fd2 = -1;
     std::int64_t offset = 0;
-    bool at_position = false;  // read/write: offset was nullopt
+    bool at_position = false;   // read/write: offset was nullopt
+    bool owned_buffer = false;  // read/write: the std::string variants (data, dataoffset)
     std::uint64_t length = 0;
     std::int64_t dataoffset = 0;
     int flags = 0;  // open flags, whence, rename flags, fallocate mode, ...

@@ -3,9 +3,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "ops/exec.hpp"
@@ -36,16 +38,27 @@ bool resolve(req& r, const path_arg& p, int& dirfd, const char*& path) noexcept 
 
 namespace {
 
-// The canonical path of an open descriptor, from /proc; falls back to
-// realpath(3) of the spelled path when /proc is not mounted.
+// The canonical path of an open directory descriptor. /proc's link is the
+// kernel's own name for it, but may be stale (" (deleted)") or unreachable
+// from here (another mount namespace): accept it only if it names the same
+// inode, else fall back to realpath(3) of the spelled path.
 bool canonical_path(int fd, const path_arg& p, std::string& out) {
+    struct stat want;
+    if (::fstat(fd, &want) < 0) return false;
+    auto same = [&](const char* path) {
+        struct stat got;
+        return ::stat(path, &got) == 0 && got.st_dev == want.st_dev && got.st_ino == want.st_ino;
+    };
     char link[64];
     std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
     char buf[PATH_MAX];
-    ssize_t n = ::readlink(link, buf, sizeof buf - 1);
-    if (n > 0 && buf[0] == '/') {
-        out.assign(buf, static_cast<std::size_t>(n));
-        return true;
+    ssize_t n = ::readlink(link, buf, sizeof buf);
+    if (n > 0 && n < static_cast<ssize_t>(sizeof buf) && buf[0] == '/') {
+        buf[n] = '\0';
+        if (same(buf)) {
+            out.assign(buf, static_cast<std::size_t>(n));
+            return true;
+        }
     }
     std::string spelled = p.path;
     if (spelled[0] != '/' && !p.dir.is_cwd()) spelled = p.dir.path() + "/" + spelled;
@@ -53,6 +66,10 @@ bool canonical_path(int fd, const path_arg& p, std::string& out) {
     if (!rp) return false;
     out = rp;
     ::free(rp);
+    if (!same(out.c_str())) {
+        errno = ENOENT;  // the directory moved while we looked
+        return false;
+    }
     return true;
 }
 
