@@ -36,12 +36,6 @@
 #include "ops/submit.hpp"
 #include "support.hpp"
 
-// The file operations (stat, open, read, readdir, ...) are developed on other
-// branches; their differential tests are compiled when this is 1.
-#ifndef AIOPP_CORO_TEST_FILE_OPS
-#define AIOPP_CORO_TEST_FILE_OPS 0
-#endif
-
 namespace {
 
 using aio::testing::flush_or_fail;
@@ -276,7 +270,6 @@ TEST(CoroDifferential, GroupWithFeeder) {
         [](const std::int64_t& a, const std::int64_t& b) { EXPECT_EQ(a, b); });
 }
 
-#if AIOPP_CORO_TEST_FILE_OPS
 void same_stat(const aio::stat_t& a, const aio::stat_t& b) {
     EXPECT_EQ(a.dev, b.dev);
     EXPECT_EQ(a.ino, b.ino);
@@ -405,7 +398,6 @@ TEST(CoroDifferential, MkdirSideEffects) {
          }))
         EXPECT_EQ(r.err(), EEXIST);
 }
-#endif  // AIOPP_CORO_TEST_FILE_OPS
 
 // ---- aio::task -------------------------------------------------------------------
 
