@@ -517,6 +517,17 @@ TEST(Task, SyncWaitRefusesATaskThatCanNeverResume) {
     EXPECT_THROW(aio::sync_wait(ctx, aio::task<>{}), std::logic_error);
 }
 
+TEST(Task, SyncWaitOnATaskThatAlreadyEnded) {
+    aio::context ctx;
+    int started = 0;
+    auto t = forty_two(started);
+    auto outer = [](aio::task<int>& inner) -> aio::task<int> { co_return co_await inner; };
+    EXPECT_EQ(aio::sync_wait(ctx, outer(t)), 42);
+    EXPECT_TRUE(t.done());
+    EXPECT_EQ(aio::sync_wait(ctx, std::move(t)), 42);  // not resumed again
+    EXPECT_EQ(started, 1);
+}
+
 TEST(Task, ThisStopToken) {
     aio::context ctx;
     auto get = []() -> aio::task<std::stop_token> { co_return co_await aio::this_stop_token; };

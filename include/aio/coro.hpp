@@ -745,7 +745,7 @@ T sync_wait(context& ctx, task<T> t, std::stop_token st = {}) {
     if (!t) throw std::logic_error("aio::sync_wait: empty task");
     if (st.stop_possible()) t.set_stop_token(std::move(st));
     auto h = t.handle();
-    h.resume();
+    if (!h.done()) h.resume();  // (a task awaited before may have ended already)
     while (!h.done()) {
         if (ctx.nreqs() == 0)
             throw std::logic_error(
