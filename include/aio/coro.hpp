@@ -171,7 +171,8 @@ class waiter {
 // ---- co_await on a request ---------------------------------------------------------------
 
 /// Awaiter for a request<T>: `co_await req` or `co_await aio::with_stop(req, token)`
-/// yields result<T>. Not movable: created in place by the co_await expression.
+/// yields result<T>. Movable only before it suspends (the co_await expression
+/// creates it in place; GCC may move it into the frame first).
 ///
 /// What the awaiter sees:
 /// * the request's result (value or errno), when it completed first;
