@@ -172,6 +172,14 @@ void fill(stat_t& s, const struct statx& x) noexcept {
     s.attributes_mask = x.stx_attributes_mask;
 }
 
+// A kernel worker's wait interrupted (by a cancel, or by the exit of the
+// thread that submitted it): EINTR, or a restart code that was not turned
+// into EINTR on its way to the completion.
+bool interrupted(int res) noexcept {
+    constexpr int erestartsys = 512, erestartnointr = 513, erestartnohand = 514;
+    return res == -EINTR || res == -erestartsys || res == -erestartnointr || res == -erestartnohand;
+}
+
 void set_res(req& r, int res) noexcept {
     if (res < 0) {
         r.err = -res;
@@ -403,14 +411,15 @@ uring_executor::prep uring_executor::prepare(slot& s) noexcept {
                       resolve(r, f.path2, s.dirfd2, s.path2));
         case op::read:
         case op::write:
-            // On a descriptor without an offset (pipe, socket, FIFO, tty;
-            // one cheap lseek tells) the pool does what the syscalls do:
-            // pread/pwrite fail with ESPIPE where the ring would ignore the
-            // offset, and a write to a broken pipe or socket raises SIGPIPE
-            // in the thread that runs it: a worker blocks it, the ring would
-            // raise it in the submitting thread.
-            if ((o == op::write || !f.at_position) && ::lseek(f.fd, 0, SEEK_CUR) < 0)
-                return prep::pool;
+            // The ring runs I/O on descriptors with an offset (files, block
+            // devices); one cheap lseek tells. On the others (pipe, socket,
+            // FIFO, tty) the pool does what the syscalls do: pread/pwrite
+            // fail with ESPIPE where the ring would ignore the offset, a
+            // write to a broken pipe raises SIGPIPE in the thread that runs
+            // it (blocked in a worker, fatal in the submitting thread), and
+            // a read that waits for data would be completed by task work in
+            // the submitting thread (interrupting its epoll_wait).
+            if (::lseek(f.fd, 0, SEEK_CUR) < 0) return prep::pool;
             if (o == op::read && f.owned_buffer) {
                 try {
                     f.data.resize(static_cast<std::size_t>(f.dataoffset) +
@@ -446,7 +455,14 @@ void uring_executor::fill_sqe(io_uring_sqe* sqe, slot& s) noexcept {
             return io_uring_prep_write(sqe, f.fd, buf, len, off);
         }
         case op::open:
-            return io_uring_prep_openat(sqe, s.dirfd, s.path, f.flags, f.mode);
+            io_uring_prep_openat(sqe, s.dirfd, s.path, f.flags, f.mode);
+            // The ring first tries an open inline with O_NONBLOCK forced on,
+            // which changes what opening a FIFO or a device does (a FIFO
+            // reader does not wait for a writer, a writer gets ENXIO).
+            // Unless the caller's flags make that attempt harmless, open in
+            // a kernel worker, blocking like open(2).
+            if (!(f.flags & (O_NONBLOCK | O_PATH | O_DIRECTORY))) sqe->flags |= IOSQE_ASYNC;
+            return;
         case op::close:
             return io_uring_prep_close(sqe, f.fd);
         case op::stat:
@@ -544,7 +560,7 @@ uring_executor::outcome uring_executor::complete(slot& s, int res) noexcept {
     req& r = *s.r;
     bool cancelled = r.cancelled.load(std::memory_order_relaxed);
     auto o = static_cast<op>(r.opcode);
-    if (!cancelled && ((res == -ECANCELED) || (res == -EINTR && o != op::close)))
+    if (!cancelled && (res == -ECANCELED || (interrupted(res) && o != op::close)))
         return outcome::rerun;
     if (o == op::nop) {
         set_res(r, res < 0 ? res : 0);
