@@ -252,6 +252,7 @@ class uring_executor final : public ring_executor {
     enum class outcome { done, rerun };
     enum class prep { ready, failed, pool };
 
+    void push(req* r) noexcept;
     req* pop() noexcept;
     void feed_locked(req_queue& done, req_queue& rerun);
     prep prepare(slot& s) noexcept;
@@ -273,6 +274,7 @@ class uring_executor final : public ring_executor {
     // ---- guarded by mu_ (the SQ and the CQ are used only under it) ----------
     std::mutex mu_;
     req_queue queue_[kPriorities];
+    unsigned nonempty_ = 0;  // bit p: queue_[p] holds requests
     std::vector<slot> slots_;
     std::vector<unsigned> free_;
     unsigned inflight_ = 0;
@@ -311,22 +313,37 @@ bool uring_executor::accepts(const req& r) const noexcept {
     }
 }
 
+// Counters written only under mu_ (and read anywhere): no atomic
+// read-modify-write needed.
+inline void bump(std::atomic<std::size_t>& a, long d) noexcept {
+    a.store(a.load(std::memory_order_relaxed) + static_cast<std::size_t>(d),
+            std::memory_order_relaxed);
+}
+inline void bump(std::atomic<std::uint64_t>& a) noexcept {
+    a.store(a.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+void uring_executor::push(req* r) noexcept {
+    int p = r->pri - pri_min;
+    queue_[p].push(r);
+    nonempty_ |= 1u << p;
+    bump(queued_, 1);
+}
+
 req* uring_executor::pop() noexcept {
-    for (int p = kPriorities - 1; p >= 0; --p) {
-        if (req* r = queue_[p].pop()) {
-            queued_.fetch_sub(1, std::memory_order_relaxed);
-            return r;
-        }
-    }
-    return nullptr;
+    if (!nonempty_) return nullptr;
+    int p = 31 - __builtin_clz(nonempty_);  // the highest priority with requests
+    req* r = queue_[p].pop();
+    if (queue_[p].empty()) nonempty_ &= ~(1u << p);
+    bump(queued_, -1);
+    return r;
 }
 
 void uring_executor::submit(req* r, bool defer) {
     req_queue done, rerun;
     {
         std::lock_guard lk(mu_);
-        queue_[r->pri - pri_min].push(r);
-        queued_.fetch_add(1, std::memory_order_relaxed);
+        push(r);
         if (!defer) feed_locked(done, rerun);
     }
     rerun_on_pool(rerun);
@@ -350,7 +367,7 @@ void uring_executor::feed() {
 void uring_executor::feed_locked(req_queue& done, req_queue& rerun) {
     if (ctx_.parallel() == 0) return;  // max_parallel(0): queue without executing
     unsigned added = 0;
-    while (inflight_ < depth_ && queued_.load(std::memory_order_relaxed)) {
+    while (inflight_ < depth_ && nonempty_) {
         req* r = pop();
         if (r->cancelled.load(std::memory_order_relaxed)) {
             done.push(r);
@@ -370,8 +387,7 @@ void uring_executor::feed_locked(req_queue& done, req_queue& rerun) {
         if (!sqe) {  // cannot happen (the SQ is as large as the depth): stay queued
             s.r = nullptr;
             r->state.store(req_state::ready, std::memory_order_relaxed);
-            queue_[r->pri - pri_min].push(r);
-            queued_.fetch_add(1, std::memory_order_relaxed);
+            push(r);  // (at the back of its priority: cannot happen anyway)
             break;
         }
         free_.pop_back();
@@ -379,7 +395,7 @@ void uring_executor::feed_locked(req_queue& done, req_queue& rerun) {
         io_uring_sqe_set_data64(sqe, idx + 1);
         ++inflight_;
         ++added;
-        submitted_[r->opcode].fetch_add(1, std::memory_order_relaxed);
+        bump(submitted_[r->opcode]);
     }
     if (added) submit_locked();
 }
@@ -688,13 +704,10 @@ void uring_executor::abandon() {
     // The ring's memory is shared with the parent: do not reap, submit or
     // register anything. Queued requests are ours to free; requests in the
     // ring belong to the parent's kernel state and are abandoned.
-    for (auto& q : queue_) {
-        while (req* r = q.pop()) {
-            r->state.store(req_state::done);
-            release(r);
-        }
+    while (req* r = pop()) {
+        r->state.store(req_state::done);
+        release(r);
     }
-    queued_.store(0);
     // Unmapping and closing only drop this process's references.
     io_uring_queue_exit(&ring_);
     abandoned_ = true;
