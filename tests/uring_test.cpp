@@ -654,6 +654,38 @@ TEST(RingOps, SubmittingThreadMayExit) {
     EXPECT_TRUE(*f->got) << f->got->err();
 }
 
+// read(2)/write(2) move the position atomically, the ring would not: I/O at
+// the current position runs on a worker, I/O at an offset on the ring.
+TEST_F(Differential, CurrentPositionOnTheWorkersOffsetsOnTheRing) {
+    unique_fd fd(::open((dir[1] + "/file").c_str(), O_RDWR | O_CLOEXEC));
+    char buf[4];
+    auto reads = on_ring(*ring, op::read), writes = on_ring(*ring, op::write);
+    EXPECT_EQ(
+        await<std::size_t>(
+            *ring, [&](auto cb) { aio::read(fd, std::nullopt, buf, 4, std::move(cb), *ring); })
+            .value_or(0),
+        4u);
+    EXPECT_EQ(
+        await<std::size_t>(
+            *ring, [&](auto cb) { aio::write(fd, std::nullopt, "ab", 2, std::move(cb), *ring); })
+            .value_or(0),
+        2u);
+    EXPECT_EQ(::lseek(fd, 0, SEEK_CUR), 6);
+    EXPECT_EQ(on_ring(*ring, op::read), reads);
+    EXPECT_EQ(on_ring(*ring, op::write), writes);
+    EXPECT_EQ(
+        await<std::size_t>(*ring, [&](auto cb) { aio::read(fd, 0, buf, 4, std::move(cb), *ring); })
+            .value_or(0),
+        4u);
+    EXPECT_EQ(await<std::size_t>(*ring,
+                                 [&](auto cb) { aio::write(fd, 8, "cd", 2, std::move(cb), *ring); })
+                  .value_or(0),
+              2u);
+    EXPECT_EQ(on_ring(*ring, op::read), reads + 1);
+    EXPECT_EQ(on_ring(*ring, op::write), writes + 1);
+    EXPECT_EQ(::lseek(fd, 0, SEEK_CUR), 6) << "offsets leave the position alone";
+}
+
 // Opening a FIFO waits for the other end, exactly like open(2), and does
 // not where O_NONBLOCK asks (the ring's own first attempt is nonblocking).
 TEST_F(Differential, FifoOpenBlocksLikeOpen) {

@@ -201,7 +201,6 @@ class uring_executor final : public ring_executor {
                           io_uring_opcode_supported(probe, code) && (all_ops || auto_on_ring(o));
         }
         if (probe) io_uring_free_probe(probe);
-        cur_pos_ = (ring_.features & IORING_FEAT_RW_CUR_POS) != 0;
         rlimit lim;
         fsize_limited_ = ::getrlimit(RLIMIT_FSIZE, &lim) != 0 || lim.rlim_cur != RLIM_INFINITY;
         slots_.resize(kEntries);
@@ -262,12 +261,12 @@ class uring_executor final : public ring_executor {
     void reap_locked(req_queue& done, req_queue& rerun, bool draining);
     outcome complete(slot& s, int res) noexcept;
     void release_slot(unsigned idx) noexcept;
+    void prep_cancel(io_uring_sqe* sqe, unsigned i) noexcept;
     void rerun_on_pool(req_queue& q);
 
     context_impl& ctx_;
     io_uring ring_;
     std::array<bool, kOps> on_ring_{};
-    bool cur_pos_ = false;
     bool fsize_limited_ = false;  // RLIMIT_FSIZE when the ring was made
     bool abandoned_ = false;
 
@@ -297,8 +296,10 @@ bool uring_executor::accepts(const req& r) const noexcept {
             // The ring's length is 32 bits, and its offset -1 means "the
             // current position": a negative explicit offset (EINVAL from
             // pread) stays on the pool, like a null buffer (EFAULT or not).
-            if (f.length > UINT_MAX) return false;
-            if (f.at_position ? !cur_pos_ : f.offset < 0) return false;
+            // So does the current position itself: read(2)/write(2) update
+            // it atomically (f_pos_lock), the ring does not, so two
+            // requests on one descriptor could use the same position.
+            if (f.length > UINT_MAX || f.at_position || f.offset < 0) return false;
             return f.owned_buffer || f.buf != nullptr;
         case op::fstat:
             return f.fd >= 0;
@@ -429,12 +430,11 @@ uring_executor::prep uring_executor::prepare(slot& s) noexcept {
         case op::write:
             // The ring runs I/O on descriptors with an offset (files, block
             // devices); one cheap lseek tells. On the others (pipe, socket,
-            // FIFO, tty) the pool does what the syscalls do: pread/pwrite
-            // fail with ESPIPE where the ring would ignore the offset, a
-            // write to a broken pipe raises SIGPIPE in the thread that runs
-            // it (blocked in a worker, fatal in the submitting thread), and
-            // a read that waits for data would be completed by task work in
-            // the submitting thread (interrupting its epoll_wait).
+            // FIFO, tty) pread/pwrite fail with ESPIPE, while the ring would
+            // ignore the offset and read or write (a write to a broken pipe
+            // raising SIGPIPE in the submitting thread, a read that waits
+            // for data completed by task work that interrupts that thread's
+            // epoll_wait): the pool gives the syscall's answer.
             if (::lseek(f.fd, 0, SEEK_CUR) < 0) return prep::pool;
             if (o == op::read && f.owned_buffer) {
                 try {
@@ -456,8 +456,7 @@ void uring_executor::fill_sqe(io_uring_sqe* sqe, slot& s) noexcept {
     auto o = static_cast<op>(r.opcode);
     if (o == op::nop) return io_uring_prep_nop(sqe);
     auto& f = static_cast<fs_req&>(r);
-    // offset -1: the descriptor's current position, moved like read(2)/write(2)
-    auto off = f.at_position ? ~std::uint64_t{0} : static_cast<std::uint64_t>(f.offset);
+    auto off = static_cast<std::uint64_t>(f.offset);  // >= 0 (accepts)
     auto len = static_cast<unsigned>(f.length);
     constexpr int stat_flags = AT_NO_AUTOMOUNT | AT_STATX_SYNC_AS_STAT;
     constexpr unsigned stat_mask = STATX_BASIC_STATS | STATX_BTIME;
@@ -650,6 +649,14 @@ void uring_executor::reap(req_queue& done) {
     done.splice(finished);
 }
 
+// An IORING_OP_ASYNC_CANCEL for slot i. Its own completion (user_data 0)
+// is skipped when it succeeds, so that npending does not count it.
+void uring_executor::prep_cancel(io_uring_sqe* sqe, unsigned i) noexcept {
+    io_uring_prep_cancel64(sqe, i + 1, 0);
+    io_uring_sqe_set_data64(sqe, 0);
+    if (ring_.features & IORING_FEAT_CQE_SKIP) sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+}
+
 void uring_executor::cancel(req* r) {
     std::lock_guard lk(mu_);
     for (unsigned i = 0; i < kEntries; ++i) {
@@ -662,8 +669,7 @@ void uring_executor::cancel(req* r) {
             sqe = io_uring_get_sqe(&ring_);
             if (!sqe) return;
         }
-        io_uring_prep_cancel64(sqe, i + 1, 0);
-        io_uring_sqe_set_data64(sqe, 0);
+        prep_cancel(sqe, i);
         s.cancel_sent = true;
         submit_locked();
         return;
@@ -684,8 +690,7 @@ void uring_executor::drain(req_queue& done) {
             sqe = io_uring_get_sqe(&ring_);
             if (!sqe) break;
         }
-        io_uring_prep_cancel64(sqe, i + 1, 0);
-        io_uring_sqe_set_data64(sqe, 0);
+        prep_cancel(sqe, i);
         s.cancel_sent = true;
     }
     submit_locked();
