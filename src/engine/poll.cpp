@@ -1,6 +1,7 @@
 // Result side of the engine: poll_cb and friends, groups and cancellation.
 // Everything here runs on the poll thread (the one calling poll_cb), except
-// cancel() of a plain request, which only sets an atomic flag.
+// cancel() of a plain request, which only sets an atomic flag (and, for a
+// request in the io_uring executor, submits a cancel under the ring's lock).
 #include <poll.h>
 #include <time.h>
 #include <unistd.h>
