@@ -1,16 +1,16 @@
-// The io_uring executor (liburing).
+// The io_uring executor (liburing). docs/api/uring.md is the user's view.
 //
 // Which executor a context gets (create):
 //   context_options::executor  pool -> pool; uring -> the ring if it works.
 //   automatic                  AIOPP_EXECUTOR=pool|uring|auto decides; unset
 //                              or auto: the ring if it works, for the ops
-//                              measured faster on it (kAutoOnRing).
+//                              measured faster on it (auto_on_ring).
 //   A process under a seccomp filter gets the ring only when the code asks
 //   for it (options = uring): a filter may kill the process on
 //   io_uring_setup, and ring ops bypass the filter's syscall rules.
 //   "Works" means: io_uring_setup succeeds (no ENOSYS, EPERM from
 //   io_uring_disabled or seccomp, ENOMEM), a NOP round trip completes and the
-//   eventfd can be registered. Anything else: the pool alone.
+//   eventfd can be registered. Anything else: the pool alone. No SQPOLL.
 //
 // Requests wait in the ring's nine priority queues and enter the ring while
 // fewer than depth_ are in flight ("in flight" = submitted, completion not
@@ -18,14 +18,17 @@
 // user_data and keeps what the kernel writes into (struct statx) and the
 // resolved paths. Cancel SQEs carry user_data 0 and their completions are
 // ignored. Slots are bounded by depth and cancels by one per slot, so the
-// completion queue (twice the ring's size) never overflows.
+// completion queue (twice the ring's size) never overflows. A slot is reused
+// only after its completion was reaped, under mu_, and a cancel is submitted
+// under mu_ too, so a cancel can never hit the slot's next request.
 //
-// The kernel runs each op exactly as the syscall would. Results the pool
-// executor would have handled differently are re-run on the pool: EINTR
-// (the pool retries), ECANCELED when nobody cancelled (the submitting thread
-// exited: the kernel cancels a thread's requests when it exits), statx
-// ENOSYS/EPERM (fstatat fallback), fdatasync EINVAL/ENOSYS (fsync fallback),
-// sync_file_range ENOSYS (fdatasync fallback).
+// accepts() keeps on the pool whatever the ring would do differently from
+// the syscall (see docs/api/uring.md for the list and the reasons). Results
+// the pool executor would have handled differently are re-run on the pool:
+// EINTR or a leaked restart code (the pool retries), ECANCELED when nobody
+// cancelled (the kernel cancels a thread's queued requests when it exits),
+// statx ENOSYS/EPERM (fstatat fallback), fdatasync EINVAL/ENOSYS (fsync
+// fallback), sync_file_range ENOSYS (fdatasync fallback).
 #include "uring/ring.hpp"
 
 #include "engine/context_impl.hpp"
@@ -225,9 +228,9 @@ class uring_executor final : public ring_executor {
     void unlock() override { mu_.unlock(); }
     void depth(unsigned n) override {
         std::lock_guard lk(mu_);
-        depth_ = n < 1 ? 1 : n > kEntries ? kEntries : n;
+        depth_.store(n < 1 ? 1 : n > kEntries ? kEntries : n, std::memory_order_relaxed);
     }
-    unsigned depth() const noexcept override { return depth_; }
+    unsigned depth() const noexcept override { return depth_.load(std::memory_order_relaxed); }
     std::uint64_t submitted(std::uint8_t opcode) const noexcept override {
         return opcode < kOps ? submitted_[opcode].load(std::memory_order_relaxed) : 0;
     }
@@ -271,8 +274,8 @@ class uring_executor final : public ring_executor {
     std::vector<slot> slots_;
     std::vector<unsigned> free_;
     unsigned inflight_ = 0;
-    unsigned depth_ = kEntries;
-    std::atomic<std::size_t> queued_{0};  // written under mu_, read anywhere
+    std::atomic<unsigned> depth_{kEntries};  // written under mu_
+    std::atomic<std::size_t> queued_{0};     // written under mu_, read anywhere
     std::array<std::atomic<std::uint64_t>, kOps> submitted_{};
 };
 
@@ -362,7 +365,7 @@ void uring_executor::feed() {
 void uring_executor::feed_locked(req_queue& done, req_queue& rerun) {
     if (ctx_.parallel() == 0) return;  // max_parallel(0): queue without executing
     unsigned added = 0;
-    while (inflight_ < depth_ && nonempty_) {
+    while (inflight_ < depth_.load(std::memory_order_relaxed) && nonempty_) {
         req* r = pop();
         if (r->cancelled.load(std::memory_order_relaxed)) {
             done.push(r);
