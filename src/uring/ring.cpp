@@ -697,8 +697,13 @@ void uring_executor::drain(req_queue& done) {
         if (!inflight_) break;
         io_uring_cqe* cqe;
         int rc = io_uring_wait_cqe(&ring_, &cqe);
-        if (rc < 0 && rc != -EINTR && rc != -EAGAIN)
-            break;  // the ring is gone: nothing to wait for
+        if (rc < 0 && rc != -EINTR && rc != -EAGAIN) {
+            // The ring cannot tell us any more (it should not happen). The
+            // kernel may still write into what the requests in it point
+            // to: leave those requests and the slots allocated, forever.
+            new std::vector<slot>(std::move(slots_));
+            break;
+        }
     }
 }
 
