@@ -897,6 +897,31 @@ TEST(RingEventfd, ReadableExactlyWhileCompletionsArePending) {
     EXPECT_FALSE(readable(fd));
 }
 
+// A kernel write can land after its completion was reaped (the CQE is
+// visible a moment before the kernel writes the eventfd). Simulated here by
+// writing the eventfd ourselves: poll_cb and poll_wait reset it.
+TEST(RingEventfd, LateKernelWriteIsReset) {
+    REQUIRE_RING();
+    aio::context ctx(with(executor_kind::uring));
+    std::uint64_t one = 1;
+    ASSERT_EQ(::write(ctx.poll_fileno(), &one, sizeof one), 8);
+    EXPECT_EQ(ctx.poll_cb(), 0);
+    EXPECT_FALSE(readable(ctx.poll_fileno())) << "poll_cb resets it";
+
+    fifo_open f(ctx);  // something outstanding, so that poll_wait waits
+    ASSERT_EQ(::write(ctx.poll_fileno(), &one, sizeof one), 8);
+    std::thread t([&] {
+        std::this_thread::sleep_for(20ms);
+        f.release();
+    });
+    ctx.poll_wait();  // resets the stale write, waits, returns once the open completed
+    t.join();
+    EXPECT_TRUE(readable(ctx.poll_fileno()));
+    flush_or_fail(ctx);
+    EXPECT_FALSE(readable(ctx.poll_fileno()));
+    ASSERT_TRUE(f.got);
+}
+
 TEST(RingEventfd, LateCompletionWakesAPollingLoop) {
     REQUIRE_RING();
     aio::context ctx(with(executor_kind::uring));

@@ -186,6 +186,16 @@ void context_impl::poll_wait() {
         pollfd p{efd_.load(std::memory_order_relaxed), POLLIN, 0};
         int rc = ::poll(&p, 1, -1);
         if (rc < 0 && errno != EINTR) return;
+        if (rc > 0 && ring_) {
+            // A kernel write that came after its completion was reaped
+            // leaves the descriptor readable with nothing pending: reset it
+            // (as take_results would) instead of spinning on it.
+            std::lock_guard lk(res_mu_);
+            if (results_.empty() && !ring_->has_completions()) {
+                reset_readable();
+                if (ring_->has_completions()) make_readable();
+            }
+        }
     }
 }
 
