@@ -1004,4 +1004,31 @@ TEST(RingFork, ChildMakesItsOwnRingParentKeepsItsCompletions) {
     EXPECT_EQ(ctx.nreqs(), 0u);
 }
 
+// A child that never calls reinit() still runs destructors (exit() rather
+// than _exit()): its context must not drain the parent's ring (cancel the
+// parent's requests, reap the parent's completions).
+TEST(RingFork, ChildWithoutReinitLeavesTheParentsRingAlone) {
+    REQUIRE_RING();
+    std::optional<aio::context> ctx(std::in_place, with(executor_kind::uring));
+    fifo_open f(*ctx);
+    for (int i = 0; i < 10; ++i)
+        aio::nop({}, *ctx);  // completed, not reaped
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        int code = ctx->npending() == 0 ? 0 : 1;  // the parent's completions are not ours
+        ctx.reset();                              // the destructor, as exit() would run it
+        ::_exit(code);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    EXPECT_EQ(ctx->npending(), 10u) << "the nops' completions are still there";
+    f.release();  // the open is still waiting in the parent's ring
+    flush_or_fail(*ctx);
+    ASSERT_TRUE(f.got);
+    EXPECT_TRUE(*f.got);
+}
+
 }  // namespace

@@ -43,12 +43,23 @@ struct fork_registry {
             c->unlock_after_fork();
         reg.mu.unlock();
     }
+    // In the child, before anything else runs: the rings are the parent's
+    // (shared memory); no context may touch its ring again, whether or not
+    // the child calls reinit() (a child that exits without it still runs
+    // the destructors).
+    static void child() {
+        auto& reg = get();
+        for (context_impl* c = reg.head; c; c = c->fork_next_) {
+            if (c->ring_) c->ring_->forked();
+        }
+        after();
+    }
 };
 
 void fork_register(context_impl* c) {
     static std::once_flag once;
     std::call_once(once, [] {
-        pthread_atfork(&fork_registry::prepare, &fork_registry::after, &fork_registry::after);
+        pthread_atfork(&fork_registry::prepare, &fork_registry::after, &fork_registry::child);
     });
     auto& reg = fork_registry::get();
     std::lock_guard lk(reg.mu);

@@ -215,8 +215,10 @@ class uring_executor final : public ring_executor {
     void feed() override;
     void reap(req_queue& done) override;
     bool has_completions() const noexcept override { return ncompleted() != 0; }
+    bool in_fork_child() const noexcept { return forked_.load(std::memory_order_relaxed); }
     std::size_t nready() const noexcept override { return queued_.load(std::memory_order_relaxed); }
     std::size_t ncompleted() const noexcept override {
+        if (in_fork_child()) return 0;
         unsigned tail = __atomic_load_n(ring_.cq.ktail, __ATOMIC_ACQUIRE);
         unsigned head = __atomic_load_n(ring_.cq.khead, __ATOMIC_RELAXED);
         return tail - head;
@@ -224,6 +226,7 @@ class uring_executor final : public ring_executor {
     void cancel(req* r) override;
     void drain(req_queue& done) override;
     void abandon() override;
+    void forked() noexcept override { forked_.store(true, std::memory_order_relaxed); }
     void lock() override { mu_.lock(); }
     void unlock() override { mu_.unlock(); }
     void depth(unsigned n) override {
@@ -266,6 +269,7 @@ class uring_executor final : public ring_executor {
     std::array<bool, kOps> on_ring_{};
     bool fsize_limited_ = false;  // RLIMIT_FSIZE when the ring was made
     bool abandoned_ = false;
+    std::atomic<bool> forked_{false};  // this is a fork child: the ring is the parent's
 
     // ---- guarded by mu_ (the SQ and the CQ are used only under it) ----------
     std::mutex mu_;
@@ -280,6 +284,7 @@ class uring_executor final : public ring_executor {
 };
 
 bool uring_executor::accepts(const req& r) const noexcept {
+    if (in_fork_child()) return false;
     if (r.err || r.is_group || r.opcode >= kOps || !on_ring_[r.opcode]) return false;
     auto o = static_cast<op>(r.opcode);
     if (o == op::nop) return true;  // a plain req, no fs_req fields
@@ -363,7 +368,8 @@ void uring_executor::feed() {
 // are free. Cancelled ones, and ones whose arguments fail before the
 // syscall, go to `done`; ones the pool must run to `rerun`. mu_ held.
 void uring_executor::feed_locked(req_queue& done, req_queue& rerun) {
-    if (ctx_.parallel() == 0) return;  // max_parallel(0): queue without executing
+    if (in_fork_child() || ctx_.parallel() == 0)
+        return;  // max_parallel(0): queue without executing
     unsigned added = 0;
     while (inflight_ < depth_.load(std::memory_order_relaxed) && nonempty_) {
         req* r = pop();
@@ -630,6 +636,7 @@ void uring_executor::reap_locked(req_queue& done, req_queue& rerun, bool drainin
 }
 
 void uring_executor::reap(req_queue& done) {
+    if (in_fork_child()) return;
     req_queue finished, rerun;
     {
         std::lock_guard lk(mu_);
@@ -655,6 +662,7 @@ void uring_executor::prep_cancel(io_uring_sqe* sqe, unsigned i) noexcept {
 }
 
 void uring_executor::cancel(req* r) {
+    if (in_fork_child()) return;
     std::lock_guard lk(mu_);
     for (unsigned i = 0; i < kEntries; ++i) {
         slot& s = slots_[i];
@@ -677,7 +685,8 @@ void uring_executor::cancel(req* r) {
 void uring_executor::drain(req_queue& done) {
     std::lock_guard lk(mu_);
     while (req* r = pop())
-        done.push(r);  // never executed, like the pool's queued requests
+        done.push(r);             // never executed, like the pool's queued requests
+    if (in_fork_child()) return;  // a fork child: what is in the ring is the parent's
     for (unsigned i = 0; i < kEntries; ++i) {
         slot& s = slots_[i];
         if (!s.r || s.cancel_sent) continue;

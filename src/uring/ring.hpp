@@ -59,6 +59,10 @@ class ring_executor {
     /// After fork, in the child: free queued requests, abandon those in the
     /// ring and release the mapping without touching the parent's ring.
     virtual void abandon() = 0;
+    /// In a fork child, from the atfork handler (before any other code):
+    /// the ring is the parent's; from now on accept nothing, reap nothing,
+    /// cancel nothing, and drain only what is queued (until reinit()).
+    virtual void forked() noexcept = 0;
     /// Fork handlers: hold the ring's lock across fork().
     virtual void lock() = 0;
     virtual void unlock() = 0;
