@@ -63,7 +63,8 @@ void BM_nop_aiopp(benchmark::State& state, aio::executor_kind k) {
             aio::nop([&called](aio::result<void>) { ++called; }, ctx);
         ctx.flush();
     }
-    if (called != static_cast<long>(state.iterations()) * kNops) state.SkipWithError("lost callbacks");
+    if (called != static_cast<long>(state.iterations()) * kNops)
+        state.SkipWithError("lost callbacks");
     per_item(state, kNops, "ns_per_nop");
 }
 BENCHMARK_CAPTURE(BM_nop_aiopp, pool, aio::executor_kind::pool)
@@ -87,7 +88,8 @@ void BM_nop_aiopp_rounds(benchmark::State& state, aio::executor_kind k) {
             ctx.flush();
         }
     }
-    if (called != static_cast<long>(state.iterations()) * kNops) state.SkipWithError("lost callbacks");
+    if (called != static_cast<long>(state.iterations()) * kNops)
+        state.SkipWithError("lost callbacks");
     per_item(state, kNops, "ns_per_nop");
 }
 BENCHMARK_CAPTURE(BM_nop_aiopp_rounds, pool, aio::executor_kind::pool)
@@ -173,7 +175,8 @@ void BM_stat_aiopp(benchmark::State& state, aio::executor_kind k) {
             start();
         ctx.flush();
     }
-    if (ok != static_cast<long>(state.iterations() * files.size())) state.SkipWithError("stat failed");
+    if (ok != static_cast<long>(state.iterations() * files.size()))
+        state.SkipWithError("stat failed");
     per_item(state, files.size(), "ns_per_stat");
     state.counters["files"] = static_cast<double>(files.size());
 }
@@ -261,7 +264,8 @@ const std::vector<std::string>& small_files() {
             std::string data(kSmallSize, 'x');
             for (const auto& f : v) {
                 int fd = ::open(f.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-                if (fd < 0 || ::write(fd, data.data(), data.size()) != static_cast<ssize_t>(kSmallSize))
+                if (fd < 0 ||
+                    ::write(fd, data.data(), data.size()) != static_cast<ssize_t>(kSmallSize))
                     std::perror(f.c_str());
                 if (fd >= 0) ::close(fd);
             }
