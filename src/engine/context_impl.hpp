@@ -175,14 +175,14 @@ class context_impl {
     void worker_loop(worker* w);
     bool wait_for_work(std::unique_lock<std::mutex>& lk, worker* w);
     bool spin(std::unique_lock<std::mutex>& lk);
-    bool park(std::unique_lock<std::mutex>& lk, worker* w);
+    bool park(std::unique_lock<std::mutex>& lk, worker* w, bool voluntary);
     void release_spinner();                                                   // mu_ held
     bool surplus() const noexcept;                                            // mu_ held
     bool should_join(const worker* self, std::uint64_t seen) const noexcept;  // mu_ held
     bool work_queued() const noexcept;                                        // mu_ held
     void claim(worker* w);                                                    // mu_ held
     bool steal(worker* thief);                                                // mu_ held
-    void run_batch(worker* w, bool stopping);
+    bool run_batch(worker* w, bool stopping);
     void start_thread();    // mu_ held
     void reap_exited();     // mu_ held: join threads that finished
     void wake_if_needed();  // mu_ held

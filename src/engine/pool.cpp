@@ -162,7 +162,8 @@ bool context_impl::work_queued() const noexcept {
 //
 // Waking a sleeping worker costs a futex call and, on a small machine, a
 // context switch of the submitting thread. So a submitter wakes (or starts) a
-// worker only when nobody is awake, or when no parked worker is the sentinel.
+// worker only when nobody is awake, or when nobody watches the queue: no
+// worker spins on it and no parked worker is the sentinel.
 //
 // The sentinel is one parked worker that, while others are awake, sleeps with
 // a short timeout (kWatch) and looks at the backlog: requests queued plus
@@ -191,7 +192,7 @@ context_impl::pool_view context_impl::unpack(std::uint64_t w) noexcept {
 bool context_impl::need_wake(const pool_view& v) noexcept {
     if (v.parked == 0 && !v.can_start) return false;  // nobody to wake or start
     if (v.awake == 0) return true;
-    return !v.sentinel;
+    return !v.sentinel && !v.spinning;  // nobody watches the queue
 }
 
 context_impl::pool_view context_impl::view() const noexcept {
@@ -277,9 +278,13 @@ void context_impl::worker_loop(worker* w) {
         wake_if_needed();  // work left behind: make sure someone is on it
         bool stopping = stopping_;
         lk.unlock();
-        run_batch(w, stopping);
+        bool fast = run_batch(w, stopping);
         lk.lock();
         w->count = 0;
+        // More workers awake than CPUs, and the work is quick (CPU-bound:
+        // cached stats, nops): step aside rather than time-share a core. The
+        // sentinel brings workers back when requests start waiting.
+        if (fast && view().awake > ncpu_ && !surplus() && !park(lk, w, true)) break;
     }
     nthreads_.fetch_sub(1, std::memory_order_relaxed);
     w->exited = true;
@@ -308,7 +313,7 @@ bool context_impl::wait_for_work(std::unique_lock<std::mutex>& lk, worker* w) {
             release_spinner();  // seq_cst publish, then the intake is checked again
             if (work_queued()) continue;
         }
-        if (!park(lk, w)) return false;
+        if (!park(lk, w, false)) return false;
         if (w->count) return true;  // the sentinel stole a batch
     }
 }
@@ -345,8 +350,10 @@ void context_impl::release_spinner() {
 }
 
 // Sleep until signalled. Returns false if this worker should exit (idle
-// timeout). The sentinel may come back holding a stolen batch. mu_ held.
-bool context_impl::park(std::unique_lock<std::mutex>& lk, worker* w) {
+// timeout). The sentinel may come back holding a stolen batch. A voluntary
+// park (a surplus worker stepping aside) sleeps even though work is queued:
+// enough other workers are awake for it. mu_ held.
+bool context_impl::park(std::unique_lock<std::mutex>& lk, worker* w, bool voluntary) {
     // Publish first, then look at the intake once more (both seq_cst): a
     // submitter either sees us parked or we see its request.
     ++nidle_;
@@ -357,7 +364,7 @@ bool context_impl::park(std::unique_lock<std::mutex>& lk, worker* w) {
     std::uint64_t seen = completed_.load(std::memory_order_relaxed);
     // Exit and work are both checked under mu_ before sleeping: max_parallel
     // and the destructor change wanted_ and notify under mu_.
-    if (!work_queued() && !surplus()) {
+    if ((voluntary || !work_queued()) && !surplus()) {
         if (sentinel) {
             timed_out = work_cv_.wait_for(lk, kWatch) == std::cv_status::timeout;
         } else if (nidle_ > max_idle_.load(std::memory_order_relaxed)) {
@@ -437,10 +444,13 @@ bool context_impl::steal(worker* thief) {
 
 // Execute w's batch. Results go to the result queue in one hand-off at the
 // end, except that a slow request hands over what is done so far, so a slow
-// syscall never holds back the results of fast ones.
-void context_impl::run_batch(worker* w, bool stopping) {
+// syscall never holds back the results of fast ones. Returns whether the
+// requests were quick on average (shorter than kSlowNs each).
+bool context_impl::run_batch(worker* w, bool stopping) {
     req_queue done;
     std::uint64_t n = 0;
+    std::int64_t start = now_ns();
+    unsigned count = w->count;
     for (;;) {
         unsigned i = w->next.fetch_add(1, std::memory_order_acq_rel);
         if (i >= w->count) break;
@@ -457,6 +467,7 @@ void context_impl::run_batch(worker* w, bool stopping) {
     }
     push_results(done);
     completed_.fetch_add(n, std::memory_order_relaxed);
+    return now_ns() - start < kSlowNs * static_cast<std::int64_t>(count);
 }
 
 // ---- hand-off to the result queue --------------------------------------------
