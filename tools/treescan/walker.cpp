@@ -1,0 +1,285 @@
+// The walk, as the Perl treescan does it but without its three costs: it
+// stats every entry (aio_scandir of IO::AIO 4.80 ignores d_type on ext4), it
+// resolves a realpath for every directory (aio_wd), and it wakes a thread
+// per request. Here a directory costs one request when the filesystem
+// reports d_type: aio::scandir opens it relative to its parent's descriptor
+// (no path walk, no realpath), reads it with getdents64 and hands back its
+// descriptor for the children.
+//
+// Scheduling: up to jobs_ directories in flight; the rest wait on a stack
+// (depth first, so the descriptors held open stay few: the parents of
+// waiting directories). Each finished scan lists its entries into the
+// output buffer and starts the next scans from inside its callback, so the
+// workers never run dry while the poll thread formats. -s / --sync add
+// requests of their own (aux_), bounded separately; while many of those
+// wait, no new directories are started.
+#include "walker.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+namespace treescan {
+
+namespace {
+
+constexpr unsigned kDefaultJobs = 16;
+constexpr int kScandirMaxreq = 8;          // stats per directory without d_type (as Perl's)
+constexpr std::size_t kAuxBacklog = 4096;  // queued -s/--sync requests before scans pause
+
+double now() {
+    timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+void write_stderr(const std::string& s) {
+    std::size_t off = 0;
+    while (off < s.size()) {
+        ssize_t w = ::write(2, s.data() + off, s.size() - off);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return;
+        }
+        off += static_cast<std::size_t>(w);
+    }
+}
+
+}  // namespace
+
+walker::walker(aio::context& ctx, const options& opts, output& out, matcher* grep)
+    : ctx_(ctx),
+      o_(opts),
+      out_(out),
+      grep_(grep),
+      term_(opts.print0 ? '\0' : '\n'),
+      listing_(!opts.quiet),
+      jobs_(opts.jobs ? opts.jobs : kDefaultJobs),
+      aux_limit_(4 * (opts.jobs ? opts.jobs : kDefaultJobs)) {}
+
+int walker::run(const std::vector<std::string>& paths) {
+    start_ = last_progress_ = now();
+    for (auto it = paths.rbegin(); it != paths.rend(); ++it) {
+        job j;
+        j.root = true;
+        j.name = *it;
+        while (j.name.size() > 1 && j.name.back() == '/')
+            j.name.pop_back();
+        j.prefix = j.name == "/" ? "/" : j.name + "/";
+        todo_.push_back(std::move(j));
+    }
+    pump();
+    while (ctx_.nreqs()) {
+        ctx_.poll_wait();
+        ctx_.poll_cb();
+        if (o_.progress) progress(false);
+    }
+    out_.flush();
+    if (o_.progress) progress(true);
+    if (int e = out_.error()) {
+        if (e != EPIPE) write_stderr(std::string("treescan: write error: ") + strerror(e) + "\n");
+        return 1;
+    }
+    return n_.errors ? 1 : 0;
+}
+
+// Start what waits, within the limits. Called after every completion.
+void walker::pump() {
+    while (aux_inflight_ < aux_limit_ && aux_next_ < aux_.size()) {
+        ++aux_inflight_;
+        task t = std::move(aux_[aux_next_++]);
+        t();
+    }
+    if (aux_next_ == aux_.size()) {
+        aux_.clear();
+        aux_next_ = 0;
+    }
+    while (inflight_ < jobs_ && !todo_.empty() && aux_.size() - aux_next_ < kAuxBacklog) {
+        job j = std::move(todo_.back());
+        todo_.pop_back();
+        start(std::move(j));
+    }
+}
+
+void walker::start(job j) {
+    ++inflight_;
+    // Roots are followed if they are symlinks (as the Perl script's "$path/.");
+    // below them nothing is: a directory swapped for a symlink is an error.
+    aio::path_arg where =
+        j.root ? aio::path_arg(j.name) : aio::path_arg(std::move(j.parent), j.name);
+    unsigned flags = j.root ? 0 : aio::SCANDIR_NOFOLLOW;
+    aio::scandir(
+        std::move(where), kScandirMaxreq, flags,
+        [this, j = std::move(j)](aio::result<aio::scandir_t> r) mutable {
+            --inflight_;
+            scanned(j, std::move(r));
+            pump();
+        },
+        ctx_);
+}
+
+void walker::scanned(job& j, aio::result<aio::scandir_t> r) {
+    if (!r) {
+        if (j.root) return root_failed(j, r.error());
+        ++n_.errors;
+        return warn(j.prefix, r.error());
+    }
+    aio::scandir_t& s = *r;
+    if (j.root) {
+        ++n_.dirs;
+        list(j.prefix, {}, false);
+    }
+    n_.dirs += s.dirs.size();
+    n_.files += s.nondirs.size();
+    if (listing_) {
+        if (!o_.files_only)
+            for (const auto& d : s.dirs)
+                list(j.prefix, d, true);
+        if (!o_.dirs_only)
+            for (const auto& f : s.nondirs)
+                list(j.prefix, f, false);
+    }
+    if (o_.stat) queue_stats(s, j.prefix);
+    if (o_.sync) queue_syncs(s, j.prefix);
+    for (auto& d : s.dirs) {
+        job child;
+        child.parent = s.dir;
+        child.prefix.reserve(j.prefix.size() + d.size() + 1);
+        child.prefix.append(j.prefix).append(d).push_back('/');
+        child.name = std::move(d);
+        todo_.push_back(std::move(child));
+    }
+}
+
+// A root that could not be scanned: a directory we may not read is still
+// listed (as find does); anything else is only reported.
+void walker::root_failed(const job& j, std::error_code ec) {
+    ++n_.errors;
+    struct stat st;
+    if (::stat(j.name.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        ++n_.dirs;
+        list(j.prefix, {}, false);
+        return warn(j.prefix, ec);
+    }
+    warn(j.name, ec);
+}
+
+// One listing line; `dir` adds the trailing '/'. A root's line is its prefix.
+void walker::list(std::string_view prefix, std::string_view name, bool dir) {
+    if (!listing_ || (dir || name.empty() ? o_.files_only : o_.dirs_only)) return;
+    std::string_view suffix = dir ? "/" : "";
+    if (grep_) {
+        line_.assign(prefix).append(name).append(suffix);
+        if (!grep_->matches(line_)) return;
+    }
+    out_.line(prefix, name, suffix, term_);
+}
+
+void walker::warn(std::string_view path, std::error_code ec) {
+    write_stderr(std::string(path) + ": " + ec.message() + "\n");
+}
+
+void walker::warn(std::string_view path, std::string_view what, std::error_code ec) {
+    write_stderr(std::string(path) + ": " + std::string(what) + ": " + ec.message() + "\n");
+}
+
+// -s: lstat every entry (the point is the side effect: stat data in the cache).
+void walker::queue_stats(const aio::scandir_t& s, const std::string&) {
+    for (const auto* names : {&s.dirs, &s.nondirs})
+        for (const auto& name : *names)
+            aux_.push_back([this, dir = s.dir, name] {
+                ++n_.stats;
+                aio::lstat(
+                    {dir, name}, [this](aio::result<aio::stat_t>) { aux_done(); }, ctx_);
+            });
+}
+
+// --sync: fsync the directory itself and every regular file in it.
+void walker::queue_syncs(const aio::scandir_t& s, const std::string& prefix) {
+    aux_.push_back([this, dir = s.dir, prefix] {
+        aio::fsync(
+            dir.fd(),
+            [this, dir, prefix](aio::result<void> r) {
+                if (!r) {
+                    ++n_.errors;
+                    warn(prefix, "fsync", r.error());
+                }
+                aux_done();
+            },
+            ctx_);
+    });
+    for (const auto& name : s.nondirs)
+        aux_.push_back(
+            [this, dir = s.dir, name, path = prefix + name] { sync_file(dir, name, path); });
+}
+
+// lstat first: only regular files are opened (opening a fifo or a device has
+// effects of its own), and never through a symlink.
+void walker::sync_file(aio::wd dir, std::string name, std::string path) {
+    aio::lstat(
+        {dir, name},
+        [this, dir, name, path](aio::result<aio::stat_t> st) mutable {
+            if (!st || !st->is_reg()) return aux_done();
+            aio::open(
+                {dir, name}, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0,
+                [this, path = std::move(path)](aio::result<int> fd) {
+                    if (!fd) {
+                        ++n_.errors;
+                        warn(path, fd.error());
+                        return aux_done();
+                    }
+                    aio::fsync(
+                        *fd,
+                        [this, fd = *fd, path](aio::result<void> r) {
+                            if (!r) {
+                                ++n_.errors;
+                                warn(path, "fsync", r.error());
+                            }
+                            aio::close(
+                                fd, [this](aio::result<void>) { aux_done(); }, ctx_);
+                        },
+                        ctx_);
+                },
+                ctx_);
+        },
+        ctx_);
+}
+
+void walker::aux_done() {
+    --aux_inflight_;
+    pump();
+}
+
+// The Perl script's progress line (at most once a second), and with `final`
+// a summary.
+void walker::progress(bool final) {
+    double t = now();
+    if (!final && t - last_progress_ < 1) return;
+    last_progress_ = t;
+    double d = t - start_ > 0 ? t - start_ : 1e-9;
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "\r%llu dirs (%g/s) %llu files (%g/s) %llu stats (%g/s)       ",
+                  static_cast<unsigned long long>(n_.dirs), static_cast<double>(n_.dirs) / d,
+                  static_cast<unsigned long long>(n_.files), static_cast<double>(n_.files) / d,
+                  static_cast<unsigned long long>(n_.stats), static_cast<double>(n_.stats) / d);
+    std::string s = buf;
+    if (final) {
+        std::uint64_t entries = n_.dirs + n_.files;
+        std::snprintf(buf, sizeof buf,
+                      "\ntreescan: %llu entries (%llu directories, %llu files) in %.3f s, "
+                      "%.0f entries/s, %llu errors\n",
+                      static_cast<unsigned long long>(entries),
+                      static_cast<unsigned long long>(n_.dirs),
+                      static_cast<unsigned long long>(n_.files), d,
+                      static_cast<double>(entries) / d, static_cast<unsigned long long>(n_.errors));
+        s += buf;
+    }
+    write_stderr(s);
+}
+
+}  // namespace treescan
