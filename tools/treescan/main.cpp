@@ -19,10 +19,6 @@
 
 namespace {
 
-// Worker threads: enough to keep both cores busy on a cached tree without
-// contention; more (started only when requests queue up) for slow storage.
-constexpr unsigned kDefaultThreads = 4;
-
 // Every directory in flight or waiting holds a descriptor: lift the soft
 // limit to the hard one.
 void raise_fd_limit() {
@@ -55,11 +51,6 @@ int main(int argc, char** argv) {
     raise_fd_limit();
 
     aio::context ctx;
-    unsigned threads = opts.threads ? opts.threads : kDefaultThreads;
-    if (threads < ctx.parallel())
-        ctx.max_parallel(threads);
-    else
-        ctx.min_parallel(threads);
 
     treescan::output out(STDOUT_FILENO);
     treescan::walker w(ctx, opts, out, opts.grep ? &grep : nullptr);

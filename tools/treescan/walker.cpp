@@ -15,20 +15,33 @@
 // wait, no new directories are started.
 #include "walker.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
 #include <utility>
 
 namespace treescan {
 
 namespace {
 
-constexpr unsigned kDefaultJobs = 16;
+// Threads start low (a cached tree is CPU-bound: more threads than cores
+// only add switching) and double, up to kMaxThreads, while work waits and at
+// least half of them sleep in a filesystem call — on a cold disk or a slow
+// (FUSE, NFS) filesystem. CPU use would be a worse signal: under load from
+// other processes it drops too. Jobs follow: kJobsPerThread per thread.
+constexpr unsigned kStartThreads = 2;
+constexpr unsigned kMaxThreads = 64;
+constexpr unsigned kJobsPerThread = 8;
+constexpr double kTuneInterval = 0.005;    // s between looks at the CPU use
 constexpr int kScandirMaxreq = 8;          // stats per directory without d_type (as Perl's)
 constexpr std::size_t kAuxBacklog = 4096;  // queued -s/--sync requests before scans pause
 
@@ -36,6 +49,45 @@ double now() {
     timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Read a small /proc file relative to dirfd into buf; false if unreadable.
+bool read_proc(int dir, const std::string& path, char* buf, std::size_t size) {
+    int fd = ::openat(dir, path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    ssize_t n = ::read(fd, buf, size - 1);
+    ::close(fd);
+    if (n <= 0) return false;
+    buf[n] = '\0';
+    return true;
+}
+
+// Number of worker threads asleep (not runnable: 'S' or 'D') in a system
+// call other than futex, where an idle worker waits: waiting for a disk or a
+// FUSE or NFS server. From /proc/self/task/*/{stat,syscall}; -1 where that
+// is unavailable. A thread preempted by other load is runnable, not counted.
+int threads_blocked_in_io() {
+    DIR* d = ::opendir("/proc/self/task");
+    if (!d) return -1;
+    std::string self = std::to_string(::getpid());
+    int blocked = 0;
+    bool readable = false;
+    char buf[512];
+    while (dirent* e = ::readdir(d)) {
+        if (e->d_name[0] == '.' || self == e->d_name) continue;  // not the main thread
+        std::string tid = e->d_name;
+        if (!read_proc(dirfd(d), tid + "/stat", buf, sizeof buf)) continue;
+        readable = true;
+        const char* paren = std::strrchr(buf, ')');  // the name may contain anything
+        if (!paren || paren[1] != ' ' || (paren[2] != 'S' && paren[2] != 'D')) continue;
+        if (!read_proc(dirfd(d), tid + "/syscall", buf, sizeof buf)) {
+            if (paren[2] == 'D') ++blocked;  // no syscall file: uninterruptible sleep only
+            continue;
+        }
+        if (buf[0] >= '0' && buf[0] <= '9' && std::strtol(buf, nullptr, 10) != SYS_futex) ++blocked;
+    }
+    ::closedir(d);
+    return readable ? blocked : -1;
 }
 
 void write_stderr(const std::string& s) {
@@ -59,11 +111,20 @@ walker::walker(aio::context& ctx, const options& opts, output& out, matcher* gre
       grep_(grep),
       term_(opts.print0 ? '\0' : '\n'),
       listing_(!opts.quiet),
-      jobs_(opts.jobs ? opts.jobs : kDefaultJobs),
-      aux_limit_(4 * (opts.jobs ? opts.jobs : kDefaultJobs)) {}
+      fixed_jobs_(opts.jobs != 0),
+      threads_(opts.threads ? opts.threads : kStartThreads),
+      fixed_threads_(opts.threads != 0),
+      ncpu_(std::max(1u, std::thread::hardware_concurrency())) {
+    jobs_ = fixed_jobs_ ? opts.jobs : kJobsPerThread * threads_;
+    aux_limit_ = 4 * jobs_;
+    if (threads_ < ctx_.parallel())
+        ctx_.max_parallel(threads_);
+    else
+        ctx_.min_parallel(threads_);
+}
 
 int walker::run(const std::vector<std::string>& paths) {
-    start_ = last_progress_ = now();
+    start_ = last_progress_ = tune_wall_ = now();
     for (auto it = paths.rbegin(); it != paths.rend(); ++it) {
         job j;
         j.root = true;
@@ -77,6 +138,7 @@ int walker::run(const std::vector<std::string>& paths) {
     while (ctx_.nreqs()) {
         ctx_.poll_wait();
         ctx_.poll_cb();
+        tune_threads();
         if (o_.progress) progress(false);
     }
     out_.flush();
@@ -250,6 +312,31 @@ void walker::sync_file(aio::wd dir, std::string name, std::string path) {
         ctx_);
 }
 
+// More threads while requests wait and the CPUs are mostly idle: the
+// workers are waiting for the disk or the filesystem, not computing.
+void walker::tune_threads() {
+    if (fixed_threads_ || threads_ >= kMaxThreads) return;
+    double t = now();
+    if (t - tune_wall_ < kTuneInterval) return;
+    tune_wall_ = t;
+    if (ctx_.nready() == 0) return;  // no work waits for a thread
+    int blocked = threads_blocked_in_io();
+    bool io_bound = blocked >= 0 && 2 * static_cast<unsigned>(blocked) >= threads_;
+    // twice in a row: a single page fault is not a slow filesystem
+    bool grow = io_bound && io_bound_before_;
+    io_bound_before_ = io_bound;
+    if (!grow) return;
+    threads_ = std::min(2 * threads_, kMaxThreads);
+    ctx_.min_parallel(threads_);
+    if (std::getenv("TREESCAN_DEBUG"))
+        std::fprintf(stderr, "%.3f s: %u threads (%d blocked, %zu ready)\n", t - start_, threads_,
+                     blocked, ctx_.nready());
+    if (!fixed_jobs_) {
+        jobs_ = kJobsPerThread * threads_;
+        aux_limit_ = 4 * jobs_;
+    }
+}
+
 void walker::aux_done() {
     --aux_inflight_;
     pump();
@@ -270,13 +357,13 @@ void walker::progress(bool final) {
     std::string s = buf;
     if (final) {
         std::uint64_t entries = n_.dirs + n_.files;
-        std::snprintf(buf, sizeof buf,
-                      "\ntreescan: %llu entries (%llu directories, %llu files) in %.3f s, "
-                      "%.0f entries/s, %llu errors\n",
-                      static_cast<unsigned long long>(entries),
-                      static_cast<unsigned long long>(n_.dirs),
-                      static_cast<unsigned long long>(n_.files), d,
-                      static_cast<double>(entries) / d, static_cast<unsigned long long>(n_.errors));
+        std::snprintf(
+            buf, sizeof buf,
+            "\ntreescan: %llu entries (%llu directories, %llu files) in %.3f s, "
+            "%.0f entries/s, %llu errors, %u threads\n",
+            static_cast<unsigned long long>(entries), static_cast<unsigned long long>(n_.dirs),
+            static_cast<unsigned long long>(n_.files), d, static_cast<double>(entries) / d,
+            static_cast<unsigned long long>(n_.errors), ctx_.parallel());
         s += buf;
     }
     write_stderr(s);

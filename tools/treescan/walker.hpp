@@ -49,6 +49,7 @@ class walker {
     void sync_file(aio::wd dir, std::string name, std::string path);
     void aux_done();
     void progress(bool final);
+    void tune_threads();
 
     aio::context& ctx_;
     const options& o_;
@@ -57,7 +58,12 @@ class walker {
     char term_;
     bool listing_;
     unsigned jobs_;
-    int pri_scan_ = 0;
+    bool fixed_jobs_;
+    unsigned threads_;
+    bool fixed_threads_;
+    unsigned ncpu_;
+    double tune_wall_ = 0;
+    bool io_bound_before_ = false;
 
     std::vector<job> todo_;  // a stack: depth first keeps few directories open
     unsigned inflight_ = 0;
