@@ -263,6 +263,25 @@ TEST(Scandir, ResultDescriptorIsClosedWithTheWd) {
     EXPECT_EQ(open_fds(), fds);
 }
 
+TEST(Scandir, CloseLeavesReturnsNoDescriptorForLeaves) {
+    temp_dir tmp("aiopp-scandir");
+    make_mixed_dir(tmp.path());
+    aio::context ctx;
+    int fds = open_fds();
+    auto leaf = scan(ctx, tmp / "d2", 0, aio::SCANDIR_CLOSE_LEAVES);
+    ASSERT_TRUE(leaf);
+    EXPECT_TRUE(leaf->dir.is_null());
+    EXPECT_EQ(open_fds(), fds);  // closed although the result is alive
+    EXPECT_EQ(sorted(*leaf), sync_split(tmp / "d2"));
+    auto inner = scan(ctx, tmp / "d1", 0, aio::SCANDIR_CLOSE_LEAVES);
+    ASSERT_TRUE(inner);
+    ASSERT_FALSE(inner->dir.is_null());  // has "sub": kept to recurse
+    EXPECT_EQ(open_fds(), fds + 1);
+    auto sub = scan(ctx, {inner->dir, "sub"}, 0, aio::SCANDIR_CLOSE_LEAVES);
+    ASSERT_TRUE(sub);
+    EXPECT_TRUE(sub->dir.is_null());
+}
+
 // ---- IO::AIO 4.80 -------------------------------------------------------------------
 
 TEST(Scandir, SameSplitAsIoAio) {

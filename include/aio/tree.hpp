@@ -37,6 +37,11 @@ result<scandir_t> take(req& r, tag<scandir_t>);
 /// scandir flag: do not follow a symlink in the last component of the path
 /// (it fails with ENOTDIR, like a file). rmtree uses it for every directory.
 inline constexpr unsigned SCANDIR_NOFOLLOW = 0x01;
+/// scandir flag: for walkers that need the directory only to recurse into
+/// it — a directory without subdirectories is closed right away on the
+/// worker and the result's dir is null (closing a directory that was read is
+/// not free: ext4 frees its readdir cache then).
+inline constexpr unsigned SCANDIR_CLOSE_LEAVES = 0x02;
 
 /// Scan a directory and split its entries into directories and everything
 /// else, with at most maxreq requests outstanding (<= 0: 4). Uses d_type

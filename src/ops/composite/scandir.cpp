@@ -74,7 +74,8 @@ struct scan_state {
     int pri = 0;
     std::size_t maxreq = 4;
     bool nofollow = false;
-    path_arg path;  // released once the directory is open
+    bool close_leaves = false;
+    path_arg path;  // released by the read step, on the worker
 
     // written by the read step on a worker, read by the poll thread after the
     // result hand-off
@@ -223,8 +224,15 @@ int read_careful(scan_state& s, int fd) {
     return 0;
 }
 
-// Step 1, on a worker.
+// Step 1, on a worker. Lets go of the parent directory before it returns:
+// when that was the last reference, the parent is closed here, not on the
+// poll thread (closing a directory that was read is not free: ext4 frees its
+// readdir cache then).
 void read_step(scan_state& s, req& r) noexcept {
+    struct release_parent {
+        path_arg& p;
+        ~release_parent() { p = path_arg{}; }
+    } release{s.path};
     int dirfd;
     const char* path;
     if (!resolve(r, s.path, dirfd, path)) return;
@@ -257,6 +265,11 @@ void read_step(scan_state& s, req& r) noexcept {
             s.dirs.reserve(dirs.size());
             for (const auto& [ino, i] : dir_order)
                 s.dirs.push_back(std::move(dirs[i]));
+        }
+        if (s.close_leaves && s.dirs.empty() && s.unknown.empty()) {
+            r.err = 0;  // nothing to recurse into: impl closes the directory here
+            r.result = 0;
+            return;
         }
         impl->path = canonical.empty() ? canonical_path(fd, s.path) : std::move(canonical);
         s.opened = std::move(impl);
@@ -306,13 +319,12 @@ void stat_entry(const std::shared_ptr<scan_state>& s, std::string name) {
 // Step 1's continuation, on the poll thread.
 void after_read(const std::shared_ptr<scan_state>& s, result<void> r) {
     scandir_req* g = s->g;
-    s->path = path_arg{};  // let go of the parent directory
     if (!r) {
         g->err = r.err();
         g->result = -1;
         return;
     }
-    s->dir = wd(std::shared_ptr<const wd_impl>(std::move(s->opened)));
+    if (s->opened) s->dir = wd(std::shared_ptr<const wd_impl>(std::move(s->opened)));
     g->out.dir = s->dir;
     g->out.dirs = std::move(s->dirs);
     g->out.nondirs = std::move(s->nondirs);
@@ -342,6 +354,7 @@ request<scandir_t> scandir(path_arg path, int maxreq, unsigned flags, callback<s
     s->pri = pri;
     s->maxreq = maxreq > 0 ? static_cast<std::size_t>(maxreq) : 4;
     s->nofollow = (flags & SCANDIR_NOFOLLOW) != 0;
+    s->close_leaves = (flags & SCANDIR_CLOSE_LEAVES) != 0;
     s->path = std::move(path);
     auto* c = new detail::custom_req;
     c->fn = [s](detail::custom_req& r) { detail::read_step(*s, r); };
