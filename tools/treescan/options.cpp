@@ -25,7 +25,7 @@ constexpr const char* kHelp =
     "      --sync         open/fsync/close every file and directory\n"
     "  -g, --grep=RE      only list paths that match the Perl regular expression RE\n"
     "                     (PCRE2, with the /s modifier: '.' matches a newline)\n"
-    "  -j, --jobs=N       directories in flight (default: 8 per worker thread)\n"
+    "  -j, --jobs=N       directories in flight (default: 64 per worker thread)\n"
     "      --threads=N    worker threads (default: 2, doubled up to 64 while the\n"
     "                     workers wait for a slow disk or filesystem)\n"
     "      --help         print this help and exit\n"

@@ -17,6 +17,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -40,7 +41,7 @@ namespace {
 // other processes it drops too. Jobs follow: kJobsPerThread per thread.
 constexpr unsigned kStartThreads = 2;
 constexpr unsigned kMaxThreads = 64;
-constexpr unsigned kJobsPerThread = 8;
+constexpr unsigned kJobsPerThread = 64;
 constexpr double kTuneInterval = 0.005;    // s between looks at the CPU use
 constexpr int kScandirMaxreq = 8;          // stats per directory without d_type (as Perl's)
 constexpr std::size_t kAuxBacklog = 4096;  // queued -s/--sync requests before scans pause
@@ -136,13 +137,26 @@ int walker::run(const std::vector<std::string>& paths) {
     }
     pump();
     while (ctx_.nreqs()) {
+        double t0 = now();
         ctx_.poll_wait();
+        waited_ += now() - t0;
         ctx_.poll_cb();
         tune_threads();
         if (o_.progress) progress(false);
     }
     out_.flush();
     if (o_.progress) progress(true);
+    if (std::getenv("TREESCAN_DEBUG")) {
+        rusage self{}, all{};
+        ::getrusage(RUSAGE_THREAD, &self);
+        ::getrusage(RUSAGE_SELF, &all);
+        std::fprintf(stderr,
+                     "main thread: %ld voluntary / %ld involuntary switches; process: %ld / %ld; "
+                     "cpu %.3f s\n",
+                     self.ru_nvcsw, self.ru_nivcsw, all.ru_nvcsw, all.ru_nivcsw,
+                     static_cast<double>(all.ru_utime.tv_sec + all.ru_stime.tv_sec) +
+                         static_cast<double>(all.ru_utime.tv_usec + all.ru_stime.tv_usec) * 1e-6);
+    }
     if (int e = out_.error()) {
         if (e != EPIPE) write_stderr(std::string("treescan: write error: ") + strerror(e) + "\n");
         return 1;
@@ -175,6 +189,8 @@ void walker::start(job j) {
     aio::path_arg where =
         j.root ? aio::path_arg(j.name) : aio::path_arg(std::move(j.parent), j.name);
     unsigned flags = j.root ? 0 : aio::SCANDIR_NOFOLLOW;
+    // the directory is needed only to recurse, unless -s or --sync work in it
+    if (!o_.stat && !o_.sync) flags |= aio::SCANDIR_CLOSE_LEAVES;
     aio::scandir(
         std::move(where), kScandirMaxreq, flags,
         [this, j = std::move(j)](aio::result<aio::scandir_t> r) mutable {
@@ -317,9 +333,16 @@ void walker::sync_file(aio::wd dir, std::string name, std::string path) {
 void walker::tune_threads() {
     if (fixed_threads_ || threads_ >= kMaxThreads) return;
     double t = now();
-    if (t - tune_wall_ < kTuneInterval) return;
+    double span = t - tune_wall_;
+    if (span < kTuneInterval) return;
     tune_wall_ = t;
-    if (ctx_.nready() == 0) return;  // no work waits for a thread
+    double waited = std::exchange(waited_, 0.0);
+    // Cheap tests first: work must be waiting for a thread, and this thread
+    // must have spent most of the time waiting for results.
+    if (ctx_.nready() == 0 || waited < 0.5 * span) {
+        io_bound_before_ = false;
+        return;
+    }
     int blocked = threads_blocked_in_io();
     bool io_bound = blocked >= 0 && 2 * static_cast<unsigned>(blocked) >= threads_;
     // twice in a row: a single page fault is not a slow filesystem

@@ -62,7 +62,7 @@ class walker {
     unsigned threads_;
     bool fixed_threads_;
     unsigned ncpu_;
-    double tune_wall_ = 0;
+    double tune_wall_ = 0, waited_ = 0;
     bool io_bound_before_ = false;
 
     std::vector<job> todo_;  // a stack: depth first keeps few directories open
