@@ -12,7 +12,9 @@ Writes a Markdown section into docs/PERFORMANCE.md (between the
 or the section if needed) and a plot into docs/img/treescan.png.
 
 Run it through bench/treescan/run.sh, which builds nothing and finds the
-binaries; see --help for the knobs.
+binaries; see --help for the knobs. Other engineers build on the same small
+machine: before each scenario it waits (up to --max-wait) until the CPUs are
+--min-idle percent idle, and says in the output how idle they were.
 """
 import argparse
 import datetime
@@ -36,12 +38,28 @@ def loadavg():
     return os.getloadavg()[0]
 
 
-def wait_quiet(limit, max_wait):
-    """Wait (up to max_wait s) until the 1-minute load is below limit."""
+def idle_percent(seconds=3.0):
+    """Share of CPU time the whole machine spent idle over the next seconds."""
+    def snap():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return v[3] + v[4], sum(v)
+    i0, t0 = snap()
+    time.sleep(seconds)
+    i1, t1 = snap()
+    return 100.0 * (i1 - i0) / max(1, t1 - t0)
+
+
+def wait_quiet(min_idle, max_wait):
+    """Wait (up to max_wait s) until the machine is at least min_idle % idle
+    (other engineers build on it); returns the last idle figure."""
     t0 = time.monotonic()
-    while loadavg() > limit and time.monotonic() - t0 < max_wait:
-        time.sleep(10)
-    return loadavg()
+    idle = idle_percent()
+    while idle < min_idle and time.monotonic() - t0 < max_wait:
+        print("   waiting for a quiet machine: %.0f%% idle" % idle, flush=True)
+        time.sleep(7)
+        idle = idle_percent()
+    return idle
 
 
 def drop_caches():
@@ -65,7 +83,7 @@ def run_once(argv, cold):
     return t1 - t0, cpu
 
 
-def scenario(name, tree, tools, runs, cold=False, slow_runs=None):
+def scenario(name, tree, tools, runs, cold=False, slow_runs=None, idle=None):
     """Interleaved runs of every tool; returns per-tool lists of (wall, cpu)."""
     print("== %s: %s (%d runs%s)" % (name, tree, runs, ", cold cache" if cold else ""), flush=True)
     load_before = loadavg()
@@ -81,7 +99,7 @@ def scenario(name, tree, tools, runs, cold=False, slow_runs=None):
             times[t].append((wall, cpu))
             print("   %-16s run %d: %.3f s (cpu %.3f)" % (t, i + 1, wall, cpu), flush=True)
     return {"name": name, "tree": tree, "runs": runs, "cold": cold, "times": times,
-            "load": [load_before, loadavg()]}
+            "load": [load_before, loadavg()], "idle": idle}
 
 
 def med(xs):
@@ -227,8 +245,8 @@ def main():
     ap.add_argument("--fuse-subtree", default="d0",
                     help="part of T1 scanned on FUSE (find and Perl take minutes on all of it)")
     ap.add_argument("--scenarios", default="warm,cold,fuse")
-    ap.add_argument("--quiet-load", type=float, default=0.5,
-                    help="wait until the 1-minute load is below this before each scenario")
+    ap.add_argument("--min-idle", type=float, default=85,
+                    help="wait until the machine is this %% idle before each scenario")
     ap.add_argument("--max-wait", type=float, default=600)
     ap.add_argument("--doc", default=os.path.join(ROOT, "docs", "PERFORMANCE.md"))
     ap.add_argument("--img", default=os.path.join(ROOT, "docs", "img", "treescan.png"))
@@ -253,23 +271,24 @@ def main():
     results = []
     if "warm" in wanted:
         for key, tree in (("warm-T1", a.t1), ("warm-usr", a.t2)):
-            wait_quiet(a.quiet_load, a.max_wait)
-            results.append(scenario(key, tree, tools, a.runs,
+            idle = wait_quiet(a.min_idle, a.max_wait)
+            results.append(scenario(key, tree, tools, a.runs, idle=idle,
                                     slow_runs={"Perl treescan": max(1, a.runs // 3)}))
     if "cold" in wanted:
         if os.geteuid() != 0:
             print("note: cold cache needs root (drop_caches); skipped")
         else:
-            wait_quiet(a.quiet_load, a.max_wait)
-            results.append(scenario("cold-T1", a.t1, tools, a.cold_runs, cold=True,
+            idle = wait_quiet(a.min_idle, a.max_wait)
+            results.append(scenario("cold-T1", a.t1, tools, a.cold_runs, cold=True, idle=idle,
                                     slow_runs={"Perl treescan": 1}))
     if "fuse" in wanted and a.testfs:
         mnt = tempfile.mkdtemp(prefix="treescan-bench.") + "/mnt"
         p = mount_testfs(a.testfs, a.t1, mnt, ["--latency-lookup=1000"])
         try:
-            wait_quiet(a.quiet_load, a.max_wait)
+            idle = wait_quiet(a.min_idle, a.max_wait)
             results.append(scenario("fuse-T1", os.path.join(mnt, a.fuse_subtree), tools,
-                                    a.fuse_runs, slow_runs={"Perl treescan": 1, "GNU find": 1}))
+                                    a.fuse_runs, idle=idle,
+                                    slow_runs={"Perl treescan": 1, "GNU find": 1}))
         finally:
             unmount(p, mnt)
             shutil.rmtree(os.path.dirname(mnt), ignore_errors=True)
@@ -287,9 +306,13 @@ def main():
     }
     for r in results:
         lo = r["load"]
-        flag = "" if max(lo) <= 1.0 else " **(machine was loaded: treat with care)**"
+        idle = r.get("idle")
+        quiet = idle is not None and idle >= a.min_idle
+        flag = "" if quiet else " **(the machine was busy: treat with care)**"
         lines += ["### " + titles.get(r["name"], r["name"]), "",
-                  "Load average (1 min) before/after: %.2f / %.2f%s." % (lo[0], lo[1], flag), "",
+                  "Conditions: %s load average (1 min) %.2f before, %.2f after%s." %
+                  ("CPU %.0f%% idle just before;" % idle if idle is not None else "",
+                   lo[0], lo[1], flag), "",
                   table(r), ""]
     g = goals(results)
     if g:

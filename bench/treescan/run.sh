@@ -5,7 +5,7 @@
 # docs/img/treescan.png (see bench.py --help).
 #   bench/treescan/run.sh [BUILD_DIR] [bench.py options...]
 # Takes a few minutes; waits for the machine to be quiet before each
-# scenario (--quiet-load, --max-wait). Quick look: --scenarios warm --runs 3 --no-doc
+# scenario (--min-idle, --max-wait). Quick look: --scenarios warm --runs 3 --no-doc
 set -euo pipefail
 export TREESCAN_BENCH_CMD="bench/treescan/run.sh $*"
 here=$(cd "$(dirname "$0")" && pwd)
