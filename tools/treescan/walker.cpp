@@ -27,7 +27,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <thread>
 #include <utility>
 
 namespace treescan {
@@ -42,7 +41,7 @@ namespace {
 constexpr unsigned kStartThreads = 2;
 constexpr unsigned kMaxThreads = 64;
 constexpr unsigned kJobsPerThread = 64;
-constexpr double kTuneInterval = 0.005;    // s between looks at the CPU use
+constexpr double kTuneInterval = 0.005;    // s between looks at the threads
 constexpr int kScandirMaxreq = 8;          // stats per directory without d_type (as Perl's)
 constexpr std::size_t kAuxBacklog = 4096;  // queued -s/--sync requests before scans pause
 
@@ -114,8 +113,7 @@ walker::walker(aio::context& ctx, const options& opts, output& out, matcher* gre
       listing_(!opts.quiet),
       fixed_jobs_(opts.jobs != 0),
       threads_(opts.threads ? opts.threads : kStartThreads),
-      fixed_threads_(opts.threads != 0),
-      ncpu_(std::max(1u, std::thread::hardware_concurrency())) {
+      fixed_threads_(opts.threads != 0) {
     jobs_ = fixed_jobs_ ? opts.jobs : kJobsPerThread * threads_;
     aux_limit_ = 4 * jobs_;
     if (threads_ < ctx_.parallel())
@@ -151,9 +149,12 @@ int walker::run(const std::vector<std::string>& paths) {
         ::getrusage(RUSAGE_THREAD, &self);
         ::getrusage(RUSAGE_SELF, &all);
         std::fprintf(stderr,
-                     "main thread: %ld voluntary / %ld involuntary switches; process: %ld / %ld; "
-                     "cpu %.3f s\n",
-                     self.ru_nvcsw, self.ru_nivcsw, all.ru_nvcsw, all.ru_nivcsw,
+                     "main thread: %ld voluntary / %ld involuntary switches, cpu %.3f s; "
+                     "process: %ld / %ld; cpu %.3f s\n",
+                     self.ru_nvcsw, self.ru_nivcsw,
+                     static_cast<double>(self.ru_utime.tv_sec + self.ru_stime.tv_sec) +
+                         static_cast<double>(self.ru_utime.tv_usec + self.ru_stime.tv_usec) * 1e-6,
+                     all.ru_nvcsw, all.ru_nivcsw,
                      static_cast<double>(all.ru_utime.tv_sec + all.ru_stime.tv_sec) +
                          static_cast<double>(all.ru_utime.tv_usec + all.ru_stime.tv_usec) * 1e-6);
     }

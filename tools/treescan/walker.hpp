@@ -61,7 +61,6 @@ class walker {
     bool fixed_jobs_;
     unsigned threads_;
     bool fixed_threads_;
-    unsigned ncpu_;
     double tune_wall_ = 0, waited_ = 0;
     bool io_bound_before_ = false;
 
