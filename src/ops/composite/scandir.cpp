@@ -238,43 +238,45 @@ void read_step(scan_state& s, req& r) noexcept {
     if (!resolve(r, s.path, dirfd, path)) return;
     try {
         std::string canonical;
-        int fd = open_dir(s, dirfd, path, canonical);
-        if (fd < 0) return set_result(r, -1);
-        auto impl = std::make_shared<wd_impl>();
-        impl->fd = fd;  // closed by impl from here on
-        std::vector<std::pair<ino_t, std::size_t>> dir_order;
-        std::vector<std::string> dirs;
+        struct owned_fd {
+            int fd;
+            ~owned_fd() {
+                if (fd >= 0) ::close(fd);
+            }
+        } dir{open_dir(s, dirfd, path, canonical)};
+        if (dir.fd < 0) return set_result(r, -1);
+        std::vector<std::pair<ino_t, std::string>> dirs;
         bool unknown = false;
-        int rc = read_entries(fd, [&](const char* n, std::size_t len, unsigned char t, ino_t ino) {
-            if (t == DT_UNKNOWN) {
-                unknown = true;
-                return false;
-            }
-            if (t == DT_DIR) {
-                dir_order.emplace_back(ino, dirs.size());
-                dirs.emplace_back(n, len);
-            } else {
-                s.nondirs.emplace_back(n, len);
-            }
-            return true;
-        });
-        if (rc == 0 && unknown) rc = read_careful(s, fd);
+        int rc =
+            read_entries(dir.fd, [&](const char* n, std::size_t len, unsigned char t, ino_t ino) {
+                if (t == DT_UNKNOWN) {
+                    unknown = true;
+                    return false;
+                }
+                if (t == DT_DIR)
+                    dirs.emplace_back(ino, std::string(n, len));
+                else
+                    s.nondirs.emplace_back(n, len);
+                return true;
+            });
+        if (rc == 0 && unknown) rc = read_careful(s, dir.fd);
         if (rc < 0) return set_result(r, -1);
         if (!unknown) {  // directories in inode order, as readdirx DIRS_FIRST has them
-            std::sort(dir_order.begin(), dir_order.end());
+            // (directories cannot be hard-linked: the inodes are distinct)
+            std::sort(dirs.begin(), dirs.end(),
+                      [](const auto& a, const auto& b) { return a.first < b.first; });
             s.dirs.reserve(dirs.size());
-            for (const auto& [ino, i] : dir_order)
-                s.dirs.push_back(std::move(dirs[i]));
+            for (auto& d : dirs)
+                s.dirs.push_back(std::move(d.second));
         }
-        if (s.close_leaves && s.dirs.empty() && s.unknown.empty()) {
-            r.err = 0;  // nothing to recurse into: impl closes the directory here
-            r.result = 0;
-            return;
-        }
-        impl->path = canonical.empty() ? canonical_path(fd, s.path) : std::move(canonical);
-        s.opened = std::move(impl);
         r.err = 0;
         r.result = 0;
+        // Nothing to recurse into: the directory is closed here, on the worker.
+        if (s.close_leaves && s.dirs.empty() && s.unknown.empty()) return;
+        auto impl = std::make_shared<wd_impl>();
+        impl->path = canonical.empty() ? canonical_path(dir.fd, s.path) : std::move(canonical);
+        impl->fd = std::exchange(dir.fd, -1);
+        s.opened = std::move(impl);
     } catch (const std::bad_alloc&) {
         r.fail(ENOMEM);
     }
