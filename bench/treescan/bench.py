@@ -252,6 +252,7 @@ def main():
     ap.add_argument("--img", default=os.path.join(ROOT, "docs", "img", "treescan.png"))
     ap.add_argument("--json", help="also write the raw times here")
     ap.add_argument("--no-doc", action="store_true", help="print only; leave docs/ alone")
+    ap.add_argument("--from-json", help="do not measure: write the docs from times saved by --json")
     a = ap.parse_args()
 
     ts = os.path.abspath(a.treescan)
@@ -267,8 +268,15 @@ def main():
         if not shutil.which(exe):
             print("note: %s not installed, left out" % exe)
             tools.pop(name)
-    wanted = a.scenarios.split(",")
+    wanted = [] if a.from_json else a.scenarios.split(",")
     results = []
+    saved = {}
+    if a.from_json:
+        with open(a.from_json) as f:
+            saved = json.load(f)
+        if isinstance(saved, list):  # (older format: the results alone)
+            saved = {"results": saved}
+        results = saved["results"]
     if "warm" in wanted:
         for key, tree in (("warm-T1", a.t1), ("warm-usr", a.t2)):
             idle = wait_quiet(a.min_idle, a.max_wait)
@@ -293,10 +301,20 @@ def main():
             unmount(p, mnt)
             shutil.rmtree(os.path.dirname(mnt), ignore_errors=True)
 
-    cmd = os.environ.get("TREESCAN_BENCH_CMD") or " ".join(shlex.quote(x) for x in sys.argv)
-    when = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-    lines = ["Measured %s on %s (%d cores, %s), by `%s` (the harness: `bench/treescan/`)." %
-             (when, platform.node(), os.cpu_count(), platform.release(), cmd), ""]
+    cmd = saved.get("cmd") or os.environ.get("TREESCAN_BENCH_CMD") or " ".join(
+        shlex.quote(x) for x in sys.argv)
+    when = saved.get("when") or datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    lines = ["Measured %s on %s (%d cores, Linux %s), by `%s` (the harness: "
+             "`bench/treescan/`)." % (when, platform.node(), os.cpu_count(), platform.release(), cmd),
+             "",
+             "How: every scenario runs the tools interleaved (one run of each, then the next "
+             "round) and reports medians; wall time is what counts, CPU is user + system of the "
+             "process. Warm scenarios start with one unmeasured run of each tool; note that this "
+             "VM pages out page cache that has not been touched for about 30 s (DAMON `pageout`), "
+             "so \"warm\" means \"read in the last few seconds\". `treescan` lists to /dev/null "
+             "like the peers; `treescan -q` does not format at all. The Perl treescan is slow, so "
+             "it runs a third as often on warm caches and once elsewhere.",
+             ""]
     titles = {
         "warm-T1": "Warm cache, T1 (`scripts/t1.sh`: %s)" % a.t1,
         "warm-usr": "Warm cache, T2 = %s" % a.t2,
@@ -325,9 +343,9 @@ def main():
                   "Plot: `%s` (median wall time per scenario, log scale)." % cmd, ""]
     section = "\n".join(lines)
     print(section)
-    if a.json:
+    if a.json and not a.from_json:
         with open(a.json, "w") as f:
-            json.dump(results, f, indent=1)
+            json.dump({"cmd": cmd, "when": when, "results": results}, f, indent=1)
     if results and not a.no_doc:
         write_doc(a.doc, section)
         print("wrote %s and %s" % (a.doc, a.img))

@@ -145,6 +145,16 @@ int walker::run(const std::vector<std::string>& paths) {
     out_.flush();
     if (o_.progress) progress(true);
     if (std::getenv("TREESCAN_DEBUG")) {
+        if (DIR* d = ::opendir("/proc/self/task")) {  // CPU time per thread
+            std::string line = "threads' cpu (ms):";
+            char buf[128];
+            while (dirent* e = ::readdir(d))
+                if (e->d_name[0] != '.' &&
+                    read_proc(dirfd(d), std::string(e->d_name) + "/schedstat", buf, sizeof buf))
+                    line += " " + std::to_string(std::strtoull(buf, nullptr, 10) / 1000000);
+            ::closedir(d);
+            std::fprintf(stderr, "%s\n", line.c_str());
+        }
         rusage self{}, all{};
         ::getrusage(RUSAGE_THREAD, &self);
         ::getrusage(RUSAGE_SELF, &all);
