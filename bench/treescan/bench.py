@@ -38,7 +38,7 @@ def loadavg():
     return os.getloadavg()[0]
 
 
-def idle_percent(seconds=3.0):
+def idle_percent(seconds=5.0):
     """Share of CPU time the whole machine spent idle over the next seconds."""
     def snap():
         with open("/proc/stat") as f:
@@ -48,6 +48,23 @@ def idle_percent(seconds=3.0):
     time.sleep(seconds)
     i1, t1 = snap()
     return 100.0 * (i1 - i0) / max(1, t1 - t0)
+
+
+def cpu_snapshot():
+    """(busy seconds of the whole machine, our children's CPU seconds, time)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    hz = os.sysconf("SC_CLK_TCK")
+    t = os.times()
+    return (sum(v) - v[3] - v[4]) / hz, t.children_user + t.children_system, time.monotonic()
+
+
+def others_share(before, after):
+    """Percent of the machine's CPU time used by other processes in between."""
+    busy = after[0] - before[0]
+    ours = after[1] - before[1]
+    span = (after[2] - before[2]) * (os.cpu_count() or 1)
+    return max(0.0, 100.0 * (busy - ours) / span) if span > 0 else 0.0
 
 
 def wait_quiet(min_idle, max_wait):
@@ -87,6 +104,7 @@ def scenario(name, tree, tools, runs, cold=False, slow_runs=None, idle=None):
     """Interleaved runs of every tool; returns per-tool lists of (wall, cpu)."""
     print("== %s: %s (%d runs%s)" % (name, tree, runs, ", cold cache" if cold else ""), flush=True)
     load_before = loadavg()
+    snap = cpu_snapshot()
     times = {t: [] for t in tools}
     if not cold:  # warm-up: one unmeasured run of each
         for t, argv in tools.items():
@@ -99,7 +117,8 @@ def scenario(name, tree, tools, runs, cold=False, slow_runs=None, idle=None):
             times[t].append((wall, cpu))
             print("   %-16s run %d: %.3f s (cpu %.3f)" % (t, i + 1, wall, cpu), flush=True)
     return {"name": name, "tree": tree, "runs": runs, "cold": cold, "times": times,
-            "load": [load_before, loadavg()], "idle": idle}
+            "load": [load_before, loadavg()], "idle": idle,
+            "others": others_share(snap, cpu_snapshot())}
 
 
 def med(xs):
@@ -324,12 +343,13 @@ def main():
     }
     for r in results:
         lo = r["load"]
-        idle = r.get("idle")
-        quiet = idle is not None and idle >= a.min_idle
-        flag = "" if quiet else " **(the machine was busy: treat with care)**"
+        others = r.get("others")
+        busy = others is None or others > 10
+        flag = " **The machine was busy: treat with care.**" if busy else ""
         lines += ["### " + titles.get(r["name"], r["name"]), "",
-                  "Conditions: %s load average (1 min) %.2f before, %.2f after%s." %
-                  ("CPU %.0f%% idle just before;" % idle if idle is not None else "",
+                  "Conditions: other processes used %s of the CPUs during these runs; load "
+                  "average (1 min) %.2f before, %.2f after.%s" %
+                  ("%.0f%%" % others if others is not None else "an unknown share",
                    lo[0], lo[1], flag), "",
                   table(r), ""]
     g = goals(results)
