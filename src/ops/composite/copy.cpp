@@ -206,8 +206,11 @@ struct copy_state : std::enable_shared_from_this<copy_state> {
                 if (d.st_dev == st->m.dev && d.st_ino == st->m.ino) return r.fail(EINVAL);
                 cp::failure f;
                 cp::data_progress p{nullptr, &r.cancelled};
-                bool ok =
-                    !S_ISREG(d.st_mode) || retry_eintr([&] { return ::ftruncate(o, 0); }) == 0;
+                // Truncate only when there is something to cut: ext4 takes a
+                // truncation to 0 as "replace via truncate" and flushes the new
+                // data at close.
+                bool ok = !S_ISREG(d.st_mode) || d.st_size == 0 ||
+                          retry_eintr([&] { return ::ftruncate(o, 0); }) == 0;
                 if (!ok) f = {errno, "ftruncate", true};
                 if (ok) ok = cp::copy_data(st->in.get(), o, st->m, st->caps, p, f);
                 if (!ok) {

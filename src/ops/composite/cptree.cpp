@@ -6,30 +6,34 @@
 //   every entry is then handled as (descriptor, name) with the *at calls. A
 //   `node` holds a directory's two descriptors while any of its entries is
 //   unfinished; the `top` node holds the parents of src and dst.
-// * Steps (all custom requests, so a step that opened something can close it
-//   even when cancelled):
+// * Steps (all custom requests, so that a step that opened something can
+//   close it even when it is cancelled):
+//     root     open the parents of src and dst, lstat src, refuse dst inside src
 //     dir      open the source directory, mkdir + open the destination, list
-//              the first chunk of entries (getdents64 + lstat of each)
-//     list     list the next chunk
-//     file     open, copy the data (copy_common's loop) into a temporary
-//              name, owner/xattrs/mode/times, close, rename into place
-//     symlink  readlink + symlink, owner/xattrs/times (not followed)
-//     special  mknod (fifo, socket, device), owner/xattrs/mode/times
+//              the first chunk of entries (getdents64 + lstat of each), copy
+//              the chunk's small entries at once; a directory found complete
+//              that way (a leaf, usually) is finished in the same step
+//     list     list the next chunk (and copy its small entries)
+//     batch    copy some entries of one directory: files (open, data loop
+//              into a temporary name, owner/xattrs/mode/times, close, rename
+//              into place), symlinks, fifos, sockets, device nodes
 //     link     link() to the first copy of a file with several names
 //     finish   a directory's owner/xattrs/mode/times, after all its entries
-//   Per regular file that is one request: the round trip through poll_cb
-//   costs more than the syscalls of a small file, and one request per file
-//   is what makes "no partial file" hold under cancellation.
+//   Why so coarse: a round trip through poll_cb costs more than the syscalls
+//   of a small file, and parallel creates in one directory fight for its
+//   lock. Batching per directory makes a typical leaf directory one request
+//   and spreads the concurrent steps over different directories. A file of
+//   kOwnStep bytes or more gets a step of its own (large copies in parallel).
 // * Tasks wait in a LIFO stack; the group's feeder submits one per call while
-//   fewer than options.max_active are active. LIFO makes the walk depth
+//   fewer than options.max_active steps are active. LIFO makes the walk depth
 //   first, which bounds the open directories to about depth + max_active.
 // * Everything except the step bodies runs on the poll thread: the stack,
 //   the nodes' counters, the hard-link map and the statistics need no locks.
-//   Workers only read what was set before their step was submitted (the
-//   nodes' descriptors and owners) and the shared `caps` atomics.
+//   Workers read only what was set before their step was submitted (the
+//   nodes' descriptors and owners) and the shared atomics.
 // * The first error records (errno, path, call) in the group, cancels the
-//   group's other steps (running ones stop at their next chunk and remove
-//   their temporary file) and stops the feeding.
+//   group's other steps (running ones stop at their next file or data chunk
+//   and remove their temporary file) and stops the feeding.
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -62,48 +66,63 @@ using cp::failure;
 using cp::meta;
 using cp::unique_fd;
 
-constexpr std::size_t kListChunk = 256;       // entries listed per step (at least)
-constexpr std::size_t kDentsBuf = 32 * 1024;  // getdents64 buffer
+constexpr std::size_t kListChunk = 256;         // entries listed per step (at least)
+constexpr std::size_t kDentsBuf = 32 * 1024;    // getdents64 buffer
+constexpr std::size_t kBatchEntries = 64;       // entries copied per step (at most)
+constexpr std::uint64_t kBatchBytes = 1 << 20;  // file data copied per step (about)
+constexpr std::uint64_t kOwnStep = 256 << 10;   // a file this big gets a step of its own
+
+// A directory pair as the workers use it.
+struct dirs {
+    int src = -1, dst = -1;
+    uid_t uid = 0;  // owner that entries created in dst get
+    gid_t gid = 0;
+};
 
 struct node {
     std::shared_ptr<node> parent;
     std::string rel;  // relative to the roots ("" for the root directory)
     bool top = false;
     unique_fd src, dst;
-    meta st;            // the source directory, applied when finished
-    uid_t dst_uid = 0;  // owner of the destination directory as created
-    gid_t dst_gid = 0;
-    uid_t new_uid = 0;  // owner that entries created in dst get
-    gid_t new_gid = 0;
+    meta st;  // the source directory, applied when finished
+    uid_t dst_uid = 0, new_uid = 0;
+    gid_t dst_gid = 0, new_gid = 0;
     std::size_t pending = 1;  // unfinished entries, + 1 until fully listed
+
+    dirs pair() const { return {src.get(), dst.get(), new_uid, new_gid}; }
 };
 
 struct entry {
     std::string name;
-    meta st;
+    meta st;            // lstat when listed; for files, fstat once copied
+    bool done = false;  // copied by the step that listed it
 };
 
-enum class kind : std::uint8_t { root, dir, list, file, symlink, special, link, finish };
+enum class kind : std::uint8_t { root, dir, list, batch, link, finish };
 
 struct task {
     kind k = kind::root;
-    std::shared_ptr<node> dir;  // the entry's directory (list, finish: the directory itself)
-    entry e;
-    std::string target;       // link: the first copy, relative to top->dst
-    bool first_link = false;  // has several names: others wait for this copy
+    std::shared_ptr<node> dir;  // where the entries are (list, finish: the directory itself)
+    entry e;                    // dir, link: the entry
+    std::vector<entry> batch;   // batch: the entries
+    std::string target;         // link: the first copy, relative to top->dst
+    bool first_link = false;    // batch of one file with several names
 };
 
 // One step's inputs and outputs (shared by its worker body and callback).
 struct job {
     task t;
     failure f;
-    std::string fail_name;  // the failing entry when it is not t's (listing)
-    // dir / root
+    std::string fail_name;  // the failing entry inside the listed/batched directory
+    bool finished = false;  // dir: the directory was completed in this step
+    // dir: the new pair
     unique_fd src, dst;
     meta st;
     uid_t dst_uid = 0, new_uid = 0;
     gid_t dst_gid = 0, new_gid = 0;
+    // dir, list: what was listed (done: copied here); batch: entries copied
     std::vector<entry> entries;
+    std::size_t ndone = 0;
     bool eof = false;
 };
 
@@ -125,7 +144,21 @@ struct link_info {
     std::vector<task> waiters;
 };
 
-std::atomic<std::uint64_t> temp_counter{0};
+std::atomic<std::uint64_t> op_counter{0};
+
+bool is_dir(const meta& m) {
+    return S_ISDIR(m.mode);
+}
+bool is_reg(const meta& m) {
+    return S_ISREG(m.mode);
+}
+std::uint64_t file_bytes(const meta& m) {
+    return is_reg(m) && m.size > 0 ? static_cast<std::uint64_t>(m.size) : 0;
+}
+// An entry copied by the step that lists it (else it gets a task).
+bool small_entry(const meta& m) {
+    return !is_dir(m) && m.nlink <= 1 && file_bytes(m) < kOwnStep;
+}
 
 // Whether a directory with identity `d` is dirfd or one of its ancestors.
 bool is_ancestor(int dirfd, const meta& d, failure& f) {
@@ -145,40 +178,36 @@ bool is_ancestor(int dirfd, const meta& d, failure& f) {
     }
 }
 
-// Owner that a new entry gets in a directory created as (mode, gid).
+// Owner that a new entry gets in directory d.
 void new_owner(const struct stat& d, uid_t& uid, gid_t& gid) {
     uid = ::geteuid();
     gid = (d.st_mode & S_ISGID) ? d.st_gid : ::getegid();
 }
 
 // List entries of the directory fd until at least kListChunk or the end.
-bool list_chunk(int fd, job& j, failure& f) {
+bool list_chunk(int fd, job& j) {
     std::unique_ptr<char[]> buf(new (std::nothrow) char[kDentsBuf]);
-    if (!buf) return cp::fail(f, ENOMEM, "getdents", false);
-    try {
-        while (j.entries.size() < kListChunk) {
-            ssize_t n = retry_eintr([&] { return ::getdents64(fd, buf.get(), kDentsBuf); });
-            if (n < 0) return cp::fail(f, errno, "getdents", false);
-            if (n == 0) {
-                j.eof = true;
-                break;
-            }
-            for (ssize_t off = 0; off < n;) {
-                auto* d = reinterpret_cast<struct dirent64*>(buf.get() + off);
-                off += d->d_reclen;
-                const char* name = d->d_name;
-                if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2]))) continue;
-                struct stat st;
-                if (::fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-                    if (errno == ENOENT) continue;  // gone since getdents
-                    j.fail_name = name;
-                    return cp::fail(f, errno, "lstat", false);
-                }
-                j.entries.push_back({name, cp::to_meta(st)});
-            }
+    if (!buf) return cp::fail(j.f, ENOMEM, "getdents", false);
+    while (j.entries.size() < kListChunk) {
+        ssize_t n = retry_eintr([&] { return ::getdents64(fd, buf.get(), kDentsBuf); });
+        if (n < 0) return cp::fail(j.f, errno, "getdents", false);
+        if (n == 0) {
+            j.eof = true;
+            break;
         }
-    } catch (const std::bad_alloc&) {
-        return cp::fail(f, ENOMEM, "getdents", false);
+        for (ssize_t off = 0; off < n;) {
+            auto* d = reinterpret_cast<struct dirent64*>(buf.get() + off);
+            off += d->d_reclen;
+            const char* name = d->d_name;
+            if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2]))) continue;
+            struct stat st;
+            if (::fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                if (errno == ENOENT) continue;  // gone since getdents
+                j.fail_name = name;
+                return cp::fail(j.f, errno, "lstat", false);
+            }
+            j.entries.push_back({name, cp::to_meta(st)});
+        }
     }
     return true;
 }
@@ -200,10 +229,12 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
     cptree_group* g = nullptr;
     path_arg src, dst;
     std::string src_shown, dst_shown;
-    std::string dst_name;  // the destination root's name in top->dst
+    std::string dst_name;    // the destination root's name in top->dst
+    std::string tmp_prefix;  // temporary names: prefix + counter
     cptree_options opt;
     cp::caps caps;
     std::atomic<std::uint64_t> bytes_live{0};
+    std::atomic<std::uint64_t> tmp_counter{0};
     std::shared_ptr<node> top;
     std::vector<task> stack;
     std::unordered_map<dev_ino, link_info, dev_ino_hash> links;
@@ -214,7 +245,7 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
     bool feeding = false;
     bool failed = false;
 
-    // ---- paths ------------------------------------------------------------------
+    // ---- paths --------------------------------------------------------------------
 
     std::string rel_of(const node& dir, const std::string& name) const {
         if (dir.top) return {};
@@ -222,15 +253,19 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
     }
     std::string path_of(const node& dir, const std::string& name, bool on_dst) const {
         const std::string& root = on_dst ? dst_shown : src_shown;
-        if (dir.top) return root;
-        return root + "/" + rel_of(dir, name);
+        std::string rel = rel_of(dir, name);
+        return rel.empty() ? root : root + "/" + rel;
     }
-    std::string dir_path(const node& dir, bool on_dst) const {
+    std::string path_in(const std::string& rel, bool on_dst) const {
         const std::string& root = on_dst ? dst_shown : src_shown;
-        return dir.rel.empty() ? root : root + "/" + dir.rel;
+        return rel.empty() ? root : root + "/" + rel;
+    }
+    // The entry's name in the destination (the top entry's is dst's).
+    const char* dname(const node& dir, const entry& e) const {
+        return dir.top ? dst_name.c_str() : e.name.c_str();
     }
 
-    // ---- feeding ------------------------------------------------------------------
+    // ---- feeding ---------------------------------------------------------------------
 
     void arm() {
         if (feeding || failed || stack.empty()) return;
@@ -257,7 +292,7 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
                  [st = shared_from_this(), j](result<void> r) { st->done(*j, r); });
     }
 
-    // ---- worker side --------------------------------------------------------------
+    // ---- worker side ------------------------------------------------------------------
 
     void work(job& j, custom_req& r) noexcept {
         bool ok = false;
@@ -267,19 +302,14 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
                     ok = do_root(j, r);
                     break;
                 case kind::dir:
-                    ok = do_dir(j);
+                    ok = do_dir(j, r);
                     break;
                 case kind::list:
-                    ok = list_chunk(j.t.dir->src.get(), j, j.f);
+                    ok = list_chunk(j.t.dir->src.get(), j) &&
+                         copy_listed(*j.t.dir, j.t.dir->pair(), j, r);
                     break;
-                case kind::file:
-                    ok = do_file(j, r);
-                    break;
-                case kind::symlink:
-                    ok = do_symlink(j);
-                    break;
-                case kind::special:
-                    ok = do_special(j);
+                case kind::batch:
+                    ok = do_batch(j, r);
                     break;
                 case kind::link:
                     ok = do_link(j);
@@ -294,13 +324,8 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
         if (!ok) r.fail(j.f.err ? j.f.err : EIO);
     }
 
-    // The entry's name in the destination (the top entry's is dst's).
-    const char* dname(const job& j) const {
-        return j.t.dir->top ? dst_name.c_str() : j.t.e.name.c_str();
-    }
-
-    bool chown_needed(const node& dir, const meta& m) const {
-        return m.uid != dir.new_uid || m.gid != dir.new_gid;
+    static bool chown_needed(const dirs& d, const meta& m) {
+        return m.uid != d.uid || m.gid != d.gid;
     }
 
     bool do_root(job& j, custom_req& r) {
@@ -323,7 +348,7 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
         return true;
     }
 
-    bool do_dir(job& j) {
+    bool do_dir(job& j, custom_req& r) {
         const node& p = *j.t.dir;
         const char* name = j.t.e.name.c_str();
         j.src.reset(cp::open_source(p.src.get(), name,
@@ -332,7 +357,7 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
         struct stat st;
         if (::fstat(j.src.get(), &st) < 0) return cp::fail(j.f, errno, "stat", false);
         j.st = cp::to_meta(st);
-        const char* to = dname(j);
+        const char* to = dname(p, j.t.e);
         if (::mkdirat(p.dst.get(), to, 0700) < 0) return cp::fail(j.f, errno, "mkdir", true);
         j.dst.reset(retry_eintr([&] {
             return ::openat(p.dst.get(), to, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -343,80 +368,131 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
         j.dst_uid = d.st_uid;
         j.dst_gid = d.st_gid;
         new_owner(d, j.new_uid, j.new_gid);
-        return list_chunk(j.src.get(), j, j.f);
+        dirs pair{j.src.get(), j.dst.get(), j.new_uid, j.new_gid};
+        if (!list_chunk(j.src.get(), j)) return false;
+        node self;  // for names only
+        if (!copy_listed(self, pair, j, r)) return false;
+        if (!j.eof) return true;
+        for (const auto& e : j.entries)
+            if (!e.done) return true;
+        // complete: finish the directory here (its fail_name stays empty)
+        j.finished = true;
+        return cp::apply_meta_fd(j.dst.get(), j.st, j.st.uid != j.dst_uid || j.st.gid != j.dst_gid,
+                                 opt.xattrs ? j.src.get() : -1, j.f);
     }
 
-    bool do_file(job& j, custom_req& r) {
-        const node& p = *j.t.dir;
-        const char* name = j.t.e.name.c_str();
-        unique_fd in(cp::open_source(p.src.get(), name,
-                                     O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, caps));
-        if (!in) return cp::fail(j.f, errno, "open", false);
-        struct stat st;
-        if (::fstat(in.get(), &st) < 0) return cp::fail(j.f, errno, "stat", false);
-        if (!S_ISREG(st.st_mode)) return cp::fail(j.f, ESTALE, "open", false);  // replaced
-        j.st = cp::to_meta(st);
-        char tmp[64];
-        unique_fd out;
-        for (int tries = 0; !out; ++tries) {
-            std::snprintf(tmp, sizeof tmp, ".aiopp-cptree.%d.%llu", static_cast<int>(::getpid()),
-                          static_cast<unsigned long long>(temp_counter.fetch_add(1)));
-            out.reset(retry_eintr([&] {
-                return ::openat(p.dst.get(), tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-            }));
-            if (!out && (errno != EEXIST || tries > 8)) return cp::fail(j.f, errno, "open", true);
+    // Copy the small entries just listed, up to one batch's worth.
+    bool copy_listed(const node& n, const dirs& pair, job& j, custom_req& r) {
+        std::size_t count = 0;
+        std::uint64_t bytes = 0;
+        for (auto& e : j.entries) {
+            if (!small_entry(e.st)) continue;
+            std::uint64_t b = file_bytes(e.st);
+            if (count >= kBatchEntries || (count && bytes + b > kBatchBytes)) break;
+            if (r.cancelled.load(std::memory_order_relaxed))
+                return cp::fail(j.f, ECANCELED, "copy", true);
+            if (!copy_entry(pair, e, dname(n, e), r, j.f)) {
+                j.fail_name = e.name;
+                return false;
+            }
+            ++count;
+            bytes += b;
         }
-        cp::data_progress dp{&bytes_live, &r.cancelled};
-        bool ok = cp::copy_data(in.get(), out.get(), j.st, caps, dp, j.f) &&
-                  cp::apply_meta_fd(out.get(), j.st, chown_needed(p, j.st),
-                                    opt.xattrs ? in.get() : -1, j.f);
-        if (ok) {
-            int fd = out.release();
-            if (::close(fd) < 0 && errno != EINTR) ok = cp::fail(j.f, errno, "close", true);
+        return true;
+    }
+
+    bool do_batch(job& j, custom_req& r) {
+        const node& n = *j.t.dir;
+        dirs pair = n.pair();
+        for (auto& e : j.t.batch) {
+            if (r.cancelled.load(std::memory_order_relaxed))
+                return cp::fail(j.f, ECANCELED, "copy", true);
+            if (!copy_entry(pair, e, dname(n, e), r, j.f)) {
+                j.fail_name = e.name;
+                return false;
+            }
+            ++j.ndone;
         }
-        if (ok) ok = publish(p.dst.get(), tmp, dname(j), j.f);
-        if (!ok) ::unlinkat(p.dst.get(), tmp, 0);
+        return true;
+    }
+
+    // Copy one non-directory entry; marks it done.
+    bool copy_entry(const dirs& d, entry& e, const char* to, custom_req& r, failure& f) {
+        bool ok;
+        switch (e.st.mode & S_IFMT) {
+            case S_IFREG:
+                ok = copy_file(d, e, to, r, f);
+                break;
+            case S_IFLNK:
+                ok = copy_symlink(d, e, to, f);
+                break;
+            default:
+                ok = copy_special(d, e, to, f);
+                break;
+        }
+        e.done = ok;
         return ok;
     }
 
-    // After creating an entry in place: owner, xattrs, mode, times; an
-    // entry whose attributes cannot be applied is removed again.
-    bool finish_entry(job& j) {
-        const node& p = *j.t.dir;
-        const char* name = dname(j);
-        cp::at_path from(p.src.get(), j.t.e.name.c_str()), to(p.dst.get(), name);
-        if (cp::apply_meta_at(p.dst.get(), name, j.st, chown_needed(p, j.st),
-                              opt.xattrs ? from.c_str() : nullptr, to.c_str(), j.f))
+    bool copy_file(const dirs& d, entry& e, const char* to, custom_req& r, failure& f) {
+        unique_fd in(cp::open_source(d.src, e.name.c_str(),
+                                     O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, caps));
+        if (!in) return cp::fail(f, errno, "open", false);
+        struct stat st;
+        if (::fstat(in.get(), &st) < 0) return cp::fail(f, errno, "stat", false);
+        if (!S_ISREG(st.st_mode)) return cp::fail(f, ESTALE, "open", false);  // replaced
+        e.st = cp::to_meta(st);
+        char tmp[96];
+        unique_fd out;
+        for (int tries = 0; !out; ++tries) {
+            std::snprintf(tmp, sizeof tmp, "%s%llu", tmp_prefix.c_str(),
+                          static_cast<unsigned long long>(tmp_counter.fetch_add(1)));
+            out.reset(retry_eintr([&] {
+                return ::openat(d.dst, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+            }));
+            if (!out && (errno != EEXIST || tries > 8)) return cp::fail(f, errno, "open", true);
+        }
+        cp::data_progress dp{&bytes_live, &r.cancelled};
+        bool ok = cp::copy_data(in.get(), out.get(), e.st, caps, dp, f) &&
+                  cp::apply_meta_fd(out.get(), e.st, chown_needed(d, e.st),
+                                    opt.xattrs ? in.get() : -1, f);
+        if (ok && ::close(out.release()) < 0 && errno != EINTR)
+            ok = cp::fail(f, errno, "close", true);
+        if (ok) ok = publish(d.dst, tmp, to, f);
+        if (!ok) ::unlinkat(d.dst, tmp, 0);
+        return ok;
+    }
+
+    // After creating a symlink or special file in place: owner, xattrs, mode,
+    // times; an entry whose attributes cannot be applied is removed again.
+    bool finish_entry(const dirs& d, const entry& e, const char* to, failure& f) {
+        cp::at_path from(d.src, e.name.c_str()), at(d.dst, to);
+        if (cp::apply_meta_at(d.dst, to, e.st, chown_needed(d, e.st),
+                              opt.xattrs ? from.c_str() : nullptr, at.c_str(), f))
             return true;
-        ::unlinkat(p.dst.get(), name, 0);
+        ::unlinkat(d.dst, to, 0);
         return false;
     }
 
-    bool do_symlink(job& j) {
-        const node& p = *j.t.dir;
-        const char* name = j.t.e.name.c_str();
-        j.st = j.t.e.st;
-        std::string target(static_cast<std::size_t>(j.st.size > 0 ? j.st.size : 0) + 1, '\0');
+    bool copy_symlink(const dirs& d, const entry& e, const char* to, failure& f) {
+        std::string target(static_cast<std::size_t>(e.st.size > 0 ? e.st.size : 0) + 1, '\0');
         for (;;) {
-            ssize_t n = ::readlinkat(p.src.get(), name, target.data(), target.size());
-            if (n < 0) return cp::fail(j.f, errno, "readlink", false);
+            ssize_t n = ::readlinkat(d.src, e.name.c_str(), target.data(), target.size());
+            if (n < 0) return cp::fail(f, errno, "readlink", false);
             if (static_cast<std::size_t>(n) < target.size()) {
                 target.resize(static_cast<std::size_t>(n));
                 break;
             }
             target.resize(target.size() * 2);  // grew since the lstat
         }
-        if (::symlinkat(target.c_str(), p.dst.get(), dname(j)) < 0)
-            return cp::fail(j.f, errno, "symlink", true);
-        return finish_entry(j);
+        if (::symlinkat(target.c_str(), d.dst, to) < 0) return cp::fail(f, errno, "symlink", true);
+        return finish_entry(d, e, to, f);
     }
 
-    bool do_special(job& j) {
-        const node& p = *j.t.dir;
-        j.st = j.t.e.st;
-        if (::mknodat(p.dst.get(), dname(j), (j.st.mode & S_IFMT) | 0600, j.st.rdev) < 0)
-            return cp::fail(j.f, errno, "mknod", true);
-        return finish_entry(j);
+    bool copy_special(const dirs& d, const entry& e, const char* to, failure& f) {
+        if (::mknodat(d.dst, to, (e.st.mode & S_IFMT) | 0600, e.st.rdev) < 0)
+            return cp::fail(f, errno, "mknod", true);
+        return finish_entry(d, e, to, f);
     }
 
     bool do_link(job& j) {
@@ -433,10 +509,11 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
         return cp::apply_meta_fd(n.dst.get(), n.st, chown, opt.xattrs ? n.src.get() : -1, j.f);
     }
 
-    // ---- poll-thread side ----------------------------------------------------------
+    // ---- poll-thread side ------------------------------------------------------------
 
     void done(job& j, const result<void>& r) {
         if (failed) return;
+        count_copied(j);
         if (!r) return error(j, r.err());
         switch (j.t.k) {
             case kind::root:
@@ -445,62 +522,93 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
                 return after_dir(j);
             case kind::list:
                 return after_list(j.t.dir, j);
-            case kind::file:
-                ++stats.files;
-                stats.bytes += static_cast<std::uint64_t>(j.st.size);
-                return after_entry(j);
-            case kind::symlink:
-                ++stats.symlinks;
-                return after_entry(j);
-            case kind::special:
-                ++stats.specials;
-                return after_entry(j);
+            case kind::batch:
+                return after_batch(j);
             case kind::link:
                 ++stats.hardlinks;
-                return after_entry(j);
+                ++stats.entries;
+                return entries_done(j.t.dir, 1);
             case kind::finish:
                 ++stats.dirs;
                 ++stats.entries;
-                return entry_done(j.t.dir->parent);
+                return entries_done(j.t.dir->parent, 1);
+        }
+    }
+
+    void count(const meta& m) {
+        ++stats.entries;
+        switch (m.mode & S_IFMT) {
+            case S_IFREG:
+                ++stats.files;
+                stats.bytes += file_bytes(m);
+                break;
+            case S_IFLNK:
+                ++stats.symlinks;
+                break;
+            case S_IFDIR:
+                ++stats.dirs;
+                break;
+            default:
+                ++stats.specials;
+                break;
+        }
+    }
+
+    // Statistics of the entries a step copied (also when it then failed).
+    void count_copied(const job& j) {
+        if (j.t.k == kind::batch) {
+            for (std::size_t i = 0; i < j.ndone; ++i)
+                count(j.t.batch[i].st);
+        } else if (j.t.k == kind::dir || j.t.k == kind::list) {
+            for (const auto& e : j.entries)
+                if (e.done) count(e.st);
         }
     }
 
     void error(const job& j, int err) {
         failed = true;
         const node& d = *j.t.dir;
-        std::string path;
         bool on_dst = j.f.on_dst;
+        std::string path;
         switch (j.t.k) {
             case kind::root:
                 path = on_dst ? dst_shown : src_shown;
                 break;
+            case kind::dir: {
+                std::string rel = rel_of(d, j.t.e.name);
+                if (!j.fail_name.empty())
+                    path = path_in(rel.empty() ? j.fail_name : rel + "/" + j.fail_name, on_dst);
+                else
+                    path = path_in(rel, on_dst);
+                break;
+            }
             case kind::list:
-                path = j.fail_name.empty() ? dir_path(d, false) : path_of(d, j.fail_name, false);
+                path =
+                    j.fail_name.empty() ? path_in(d.rel, on_dst) : path_of(d, j.fail_name, on_dst);
+                break;
+            case kind::batch:
+                path = path_of(d, j.fail_name, on_dst);
+                break;
+            case kind::link:
+                path = path_of(d, j.t.e.name, on_dst);
                 break;
             case kind::finish:
-                path = dir_path(d, true);
+                path = path_in(d.rel, true);
                 break;
-            case kind::dir:
-                if (!j.fail_name.empty()) {
-                    node tmp;  // the listed directory, not yet a node
-                    tmp.rel = rel_of(d, j.t.e.name);
-                    path = path_of(tmp, j.fail_name, false);
-                    break;
-                }
-                [[fallthrough]];
-            default:
-                path = path_of(d, j.t.e.name, on_dst);
         }
-        tree_fail(g, err, std::move(path), j.f.op && *j.f.op ? j.f.op : "copy", stats);
+        tree_fail(g, err, std::move(path), *j.f.op ? j.f.op : "copy", stats);
         stack.clear();
         acquire(g);
         group h(g);
         h.cancel_subs();
     }
 
-    void report(bool force = false) {
+    // Call the progress callback once progress_every entries finished since
+    // the last call (and at the end).
+    void report(std::size_t n, bool force = false) {
         if (!opt.progress) return;
-        if (!force && ++since_report < (opt.progress_every ? opt.progress_every : 1)) return;
+        since_report += n;
+        if (!force && since_report < (opt.progress_every ? opt.progress_every : 1)) return;
         since_report = 0;
         prog.bytes_done = bytes_live.load(std::memory_order_relaxed);
         prog.totals_final = unlisted == 0;
@@ -510,8 +618,8 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
     void after_root(job& j) {
         top->new_uid = j.new_uid;
         top->new_gid = j.new_gid;
-        entry e{j.t.e.name, j.st};
-        dispatch(top, std::move(e));
+        ++prog.entries_total;
+        dispatch(top, entry{j.t.e.name, j.st});
         acquire(g);
         group h(g);
         h.limit(opt.max_active ? opt.max_active : 1);
@@ -519,9 +627,20 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
     }
 
     void after_dir(job& j) {
+        const auto& parent = j.t.dir;
+        if (j.finished) {  // listed, copied and finished in one step
+            prog.entries_total += j.entries.size();
+            prog.entries_done += j.entries.size();
+            for (const auto& e : j.entries)
+                prog.bytes_total += file_bytes(e.st);
+            report(j.entries.size());
+            ++stats.dirs;
+            ++stats.entries;
+            return entries_done(parent, 1);
+        }
         auto n = std::make_shared<node>();
-        n->parent = j.t.dir;
-        n->rel = rel_of(*j.t.dir, j.t.e.name);
+        n->parent = parent;
+        n->rel = rel_of(*parent, j.t.e.name);
         n->src = std::move(j.src);
         n->dst = std::move(j.dst);
         n->st = j.st;
@@ -535,34 +654,57 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
 
     void after_list(const std::shared_ptr<node>& n, job& j) {
         std::size_t mark = stack.size();
-        for (auto& e : j.entries)
-            dispatch(n, std::move(e));
+        std::size_t copied = 0;
+        std::vector<entry> batch;
+        std::uint64_t batch_bytes = 0;
+        auto flush = [&] {
+            if (batch.empty()) return;
+            task t;
+            t.k = kind::batch;
+            t.dir = n;
+            t.batch = std::move(batch);
+            stack.push_back(std::move(t));
+            batch.clear();
+            batch_bytes = 0;
+        };
+        for (auto& e : j.entries) {
+            ++prog.entries_total;
+            if (e.done) {
+                prog.bytes_total += file_bytes(e.st);
+                ++copied;
+                continue;
+            }
+            if (!small_entry(e.st)) {
+                dispatch(n, std::move(e));
+                continue;
+            }
+            ++n->pending;
+            prog.bytes_total += file_bytes(e.st);
+            batch_bytes += file_bytes(e.st);
+            batch.push_back(std::move(e));
+            if (batch.size() >= kBatchEntries || batch_bytes >= kBatchBytes) flush();
+        }
+        flush();
+        prog.entries_done += copied;
+        report(copied);
         if (j.eof) {
             --unlisted;
-            dir_progress(n);
+            unit_done(n, 1);  // the listing
         } else {
             task t;
             t.k = kind::list;
             t.dir = n;
-            // below the entries just pushed: they are copied before more are listed
+            // below the entries just queued: they are copied before more are listed
             stack.insert(stack.begin() + static_cast<std::ptrdiff_t>(mark), std::move(t));
         }
         arm();
     }
 
-    // An entry of n (or n's listing) finished: finish n when nothing is left.
-    void dir_progress(const std::shared_ptr<node>& n) {
-        if (--n->pending) return;
-        task t;
-        t.k = kind::finish;
-        t.dir = n;
-        stack.push_back(std::move(t));
-    }
-
-    void after_entry(job& j) {
-        ++stats.entries;
+    void after_batch(job& j) {
+        const auto& n = j.t.dir;
         if (j.t.first_link) {
-            auto it = links.find({j.t.e.st.dev, j.t.e.st.ino});
+            const meta& m = j.t.batch[0].st;
+            auto it = links.find({m.dev, m.ino});
             if (it != links.end()) {
                 it->second.done = true;
                 for (auto& w : it->second.waiters)
@@ -570,53 +712,64 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
                 it->second.waiters.clear();
             }
         }
-        entry_done(j.t.dir);
+        entries_done(n, j.t.batch.size());
     }
 
-    void entry_done(const std::shared_ptr<node>& dir) {
-        ++prog.entries_done;
+    // count entries of dir finished.
+    void entries_done(const std::shared_ptr<node>& dir, std::size_t count) {
+        prog.entries_done += count;
         if (dir->top) return succeed();
-        report();
-        dir_progress(dir);
+        report(count);
+        unit_done(dir, count);
         arm();
+    }
+
+    // count of dir's pending units (entries, its listing) finished: queue
+    // the directory's own finish when nothing is left.
+    void unit_done(const std::shared_ptr<node>& dir, std::size_t count) {
+        dir->pending -= count;
+        if (dir->pending) return;
+        task t;
+        t.k = kind::finish;
+        t.dir = dir;
+        stack.push_back(std::move(t));
     }
 
     void succeed() {
         g->stats = stats;
         group_ok(g);
-        report(true);
+        report(0, true);
     }
 
-    // Queue the copy of entry e of directory n.
+    // Queue the copy of entry e of directory n (which counts it as pending).
     void dispatch(const std::shared_ptr<node>& n, entry e) {
         task t;
         t.dir = n;
-        ++prog.entries_total;
         if (!n->top) ++n->pending;
-        mode_t type = e.st.mode & S_IFMT;
-        if (type == S_IFDIR) {
+        if (is_dir(e.st)) {
             t.k = kind::dir;
-        } else {
-            t.k = type == S_IFREG ? kind::file : type == S_IFLNK ? kind::symlink : kind::special;
-            if (e.st.nlink > 1 && !n->top) {
-                auto [it, fresh] = links.try_emplace(dev_ino{e.st.dev, e.st.ino});
-                if (fresh) {
-                    it->second.rel = rel_of(*n, e.name);
-                    t.first_link = true;
-                } else {
-                    t.k = kind::link;
-                    t.target = it->second.rel;
-                    t.e = std::move(e);
-                    if (it->second.done)
-                        stack.push_back(std::move(t));
-                    else
-                        it->second.waiters.push_back(std::move(t));
-                    return;
-                }
-            }
-            if (type == S_IFREG) prog.bytes_total += static_cast<std::uint64_t>(e.st.size);
+            t.e = std::move(e);
+            stack.push_back(std::move(t));
+            return;
         }
-        t.e = std::move(e);
+        t.k = kind::batch;
+        if (e.st.nlink > 1 && !n->top) {
+            auto [it, fresh] = links.try_emplace(dev_ino{e.st.dev, e.st.ino});
+            if (!fresh) {
+                t.k = kind::link;
+                t.target = it->second.rel;
+                t.e = std::move(e);
+                if (it->second.done)
+                    stack.push_back(std::move(t));
+                else
+                    it->second.waiters.push_back(std::move(t));
+                return;
+            }
+            it->second.rel = rel_of(*n, e.name);
+            t.first_link = true;
+        }
+        prog.bytes_total += file_bytes(e.st);
+        t.batch.push_back(std::move(e));
         stack.push_back(std::move(t));
     }
 };
@@ -644,6 +797,8 @@ request<cptree_stats> cptree(path_arg src, path_arg dst, cptree_options options,
     st->src = std::move(src);
     st->dst = std::move(dst);
     st->opt = std::move(options);
+    st->tmp_prefix = ".aiopp-cptree." + std::to_string(::getpid()) + "." +
+                     std::to_string(detail::op_counter.fetch_add(1)) + ".";
     st->top = std::make_shared<detail::node>();
     st->top->top = true;
     detail::task t;
