@@ -158,6 +158,16 @@ struct copy_state : std::enable_shared_from_this<copy_state> {
     cp::unique_fd in, out;
     cp::meta m;
     cp::caps caps;
+    bool written = false;   // the data step filled the destination (set on a worker)
+    bool complete = false;  // ... and the close step closed it
+
+    // A copy cancelled between its data step and its end leaves a
+    // destination without the source's times, mode and owner: remove it, so
+    // that a cancelled copy leaves no destination behind. (This runs where
+    // the last step lets go of the state: on the poll thread.)
+    ~copy_state() {
+        if (written && !complete) remove_dst();
+    }
 
     void done(int err) const {
         if (err)
@@ -215,8 +225,9 @@ struct copy_state : std::enable_shared_from_this<copy_state> {
                 if (ok) ok = cp::copy_data(st->in.get(), o, st->m, st->caps, p, f);
                 if (!ok) {
                     st->remove_dst();
-                    r.fail(f.err);
+                    return r.fail(f.err);
                 }
+                st->written = true;
             },
             [st = shared_from_this()](result<void> r) {
                 if (!r) return st->finish_error(r.err());
@@ -277,8 +288,10 @@ struct copy_state : std::enable_shared_from_this<copy_state> {
             [st = shared_from_this()](custom_req& r) {
                 if (int e = close_checked(st->out)) {
                     st->remove_dst();
-                    r.fail(e);
+                    st->written = false;
+                    return r.fail(e);
                 }
+                st->complete = true;
             },
             [st = shared_from_this()](result<void> r) { st->done(r.err()); });
     }
