@@ -75,9 +75,11 @@ inline bool fail(failure& f, int err, const char* op, bool on_dst) noexcept {
 /// Fast paths that failed for good during one operation, shared by its
 /// workers so that each file does not pay for the same failing syscall.
 struct caps {
-    std::atomic<bool> no_clone{false};    // FICLONE refused (no reflink here)
-    std::atomic<bool> no_cfr{false};      // copy_file_range refused
-    std::atomic<bool> no_noatime{false};  // O_NOATIME refused (EPERM: not the owner)
+    std::atomic<bool> no_clone{false};       // FICLONE refused (no reflink here)
+    std::atomic<bool> no_cfr{false};         // copy_file_range refused
+    std::atomic<bool> no_noatime{false};     // O_NOATIME refused (EPERM: not the owner)
+    std::atomic<bool> no_tmpfile{false};     // O_TMPFILE unsupported (or no way to link one)
+    std::atomic<bool> no_empty_path{false};  // linkat(AT_EMPTY_PATH) refused (no capability)
 };
 
 /// What the data loop reports as it goes (may be null).
@@ -108,8 +110,10 @@ bool copy_xattrs(const char* src, const char* dst, failure& f) noexcept;
 /// chmod restores set-id bits a chown cleared; times last). Owner changes
 /// failing with EPERM or EINVAL are ignored (an unprivileged copy, as cp -a).
 /// With xattrs_from >= 0, copies its xattrs after the chown (which clears
-/// security.capability) and before the chmod.
-bool apply_meta_fd(int dst, const meta& m, bool chown, int xattrs_from, failure& f) noexcept;
+/// security.capability) and before the chmod. chown / chmod false: the
+/// caller knows that dst already has that owner / mode.
+bool apply_meta_fd(int dst, const meta& m, bool chown, bool chmod, int xattrs_from,
+                   failure& f) noexcept;
 
 /// The same for the entry `name` in directory dirfd, not following symlinks
 /// (the mode is skipped for symlinks: Linux has no lchmod). xattr_src is a

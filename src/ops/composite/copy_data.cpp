@@ -254,11 +254,12 @@ bool ignorable_chown(int e) noexcept {
 
 }  // namespace
 
-bool apply_meta_fd(int dst, const meta& m, bool chown, int xattrs_from, failure& f) noexcept {
+bool apply_meta_fd(int dst, const meta& m, bool chown, bool chmod, int xattrs_from,
+                   failure& f) noexcept {
     if (chown && ::fchown(dst, m.uid, m.gid) < 0 && !ignorable_chown(errno))
         return fail(f, errno, "chown", true);
     if (xattrs_from >= 0 && !copy_xattrs(xattrs_from, dst, f)) return false;
-    if (::fchmod(dst, m.mode & 07777) < 0) return fail(f, errno, "chmod", true);
+    if (chmod && ::fchmod(dst, m.mode & 07777) < 0) return fail(f, errno, "chmod", true);
     timespec ts[2] = {m.atime, m.mtime};
     if (::futimens(dst, ts) < 0) return fail(f, errno, "utimensat", true);
     return true;

@@ -38,6 +38,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -77,6 +78,7 @@ struct dirs {
     int src = -1, dst = -1;
     uid_t uid = 0;  // owner that entries created in dst get
     gid_t gid = 0;
+    bool acl = false;  // dst has a default ACL (new files' modes ignore the umask)
 };
 
 struct node {
@@ -87,9 +89,10 @@ struct node {
     meta st;  // the source directory, applied when finished
     uid_t dst_uid = 0, new_uid = 0;
     gid_t dst_gid = 0, new_gid = 0;
+    bool acl = false;
     std::size_t pending = 1;  // unfinished entries, + 1 until fully listed
 
-    dirs pair() const { return {src.get(), dst.get(), new_uid, new_gid}; }
+    dirs pair() const { return {src.get(), dst.get(), new_uid, new_gid, acl}; }
 };
 
 struct entry {
@@ -120,6 +123,7 @@ struct job {
     meta st;
     uid_t dst_uid = 0, new_uid = 0;
     gid_t dst_gid = 0, new_gid = 0;
+    bool acl = false;
     // dir, list: what was listed (done: copied here); batch: entries copied
     std::vector<entry> entries;
     std::size_t ndone = 0;
@@ -184,6 +188,33 @@ void new_owner(const struct stat& d, uid_t& uid, gid_t& gid) {
     gid = (d.st_mode & S_ISGID) ? d.st_gid : ::getegid();
 }
 
+// Whether directory fd has a default ACL (which replaces the umask for the
+// modes of new entries); when unsure, yes.
+bool has_default_acl(int fd) {
+    const char* name = "system.posix_acl_default";
+    ssize_t n = ::fgetxattr(fd, name, nullptr, 0);
+    if (n < 0 && errno == EBADF) {  // an O_PATH descriptor (the top)
+        char proc[64];
+        std::snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        n = ::getxattr(proc, name, nullptr, 0);
+    }
+    return n >= 0 || (errno != ENODATA && errno != ENOTSUP && errno != EOPNOTSUPP);
+}
+
+// The process umask, from /proc (reading it with umask(2) would change it
+// for a moment under other threads); -1 when unknown.
+int read_umask() {
+    FILE* f = std::fopen("/proc/self/status", "re");
+    if (!f) return -1;
+    char line[256];
+    unsigned mask = 0;
+    bool found = false;
+    while (!found && std::fgets(line, sizeof line, f))
+        found = std::sscanf(line, "Umask: %o", &mask) == 1;
+    std::fclose(f);
+    return found ? static_cast<int>(mask & 0777) : -1;
+}
+
 // List entries of the directory fd until at least kListChunk or the end.
 bool list_chunk(int fd, job& j) {
     std::unique_ptr<char[]> buf(new (std::nothrow) char[kDentsBuf]);
@@ -231,6 +262,7 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
     std::string src_shown, dst_shown;
     std::string dst_name;    // the destination root's name in top->dst
     std::string tmp_prefix;  // temporary names: prefix + counter
+    int umask_now = -1;      // the umask when the copy started (-1: unknown)
     cptree_options opt;
     cp::caps caps;
     std::atomic<std::uint64_t> bytes_live{0};
@@ -341,6 +373,7 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
         struct stat d;
         if (::fstat(t.dst.get(), &d) < 0) return cp::fail(j.f, errno, "stat", true);
         new_owner(d, j.new_uid, j.new_gid);
+        j.acl = has_default_acl(t.dst.get());
         if (S_ISDIR(st.st_mode) && is_ancestor(t.dst.get(), j.st, j.f)) {
             if (!j.f.err) j.f = {EINVAL, "cptree", true};  // dst inside src
             return false;
@@ -368,7 +401,8 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
         j.dst_uid = d.st_uid;
         j.dst_gid = d.st_gid;
         new_owner(d, j.new_uid, j.new_gid);
-        dirs pair{j.src.get(), j.dst.get(), j.new_uid, j.new_gid};
+        j.acl = has_default_acl(j.dst.get());
+        dirs pair{j.src.get(), j.dst.get(), j.new_uid, j.new_gid, j.acl};
         if (!list_chunk(j.src.get(), j)) return false;
         node self;  // for names only
         if (!copy_listed(self, pair, j, r)) return false;
@@ -378,7 +412,7 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
         // complete: finish the directory here (its fail_name stays empty)
         j.finished = true;
         return cp::apply_meta_fd(j.dst.get(), j.st, j.st.uid != j.dst_uid || j.st.gid != j.dst_gid,
-                                 opt.xattrs ? j.src.get() : -1, j.f);
+                                 true, opt.xattrs ? j.src.get() : -1, j.f);
     }
 
     // Copy the small entries just listed, up to one batch's worth.
@@ -434,6 +468,59 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
         return ok;
     }
 
+    // The file being written: unnamed (O_TMPFILE) until it is linked into
+    // place, or, where the filesystem cannot do that, a temporary name
+    // renamed into place.
+    struct temp_out {
+        unique_fd fd;
+        bool named = false;
+        char name[96] = {};
+    };
+
+    bool make_temp(const dirs& d, mode_t mode, temp_out& t, failure& f) {
+        if (!caps.no_tmpfile.load(std::memory_order_relaxed)) {
+            t.fd.reset(retry_eintr(
+                [&] { return ::openat(d.dst, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode); }));
+            if (t.fd) return true;
+            if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL && errno != ENOSYS)
+                return cp::fail(f, errno, "open", true);
+            caps.no_tmpfile.store(true, std::memory_order_relaxed);
+        }
+        t.named = true;
+        for (int tries = 0;; ++tries) {
+            std::snprintf(t.name, sizeof t.name, "%s%llu", tmp_prefix.c_str(),
+                          static_cast<unsigned long long>(tmp_counter.fetch_add(1)));
+            t.fd.reset(retry_eintr([&] {
+                return ::openat(d.dst, t.name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+            }));
+            if (t.fd) return true;
+            if (errno != EEXIST || tries > 8) return cp::fail(f, errno, "open", true);
+        }
+    }
+
+    // Give the unnamed file t its name: linkat(AT_EMPTY_PATH), or through
+    // /proc/self/fd without CAP_DAC_READ_SEARCH. `impossible`: neither works
+    // here (no /proc), so unnamed files cannot be used.
+    bool link_unnamed(const dirs& d, temp_out& t, const char* to, bool& impossible, failure& f) {
+        if (!caps.no_empty_path.load(std::memory_order_relaxed)) {
+            if (::linkat(t.fd.get(), "", d.dst, to, AT_EMPTY_PATH) == 0) return true;
+            if (errno != ENOENT && errno != EPERM) return cp::fail(f, errno, "link", true);
+            caps.no_empty_path.store(true, std::memory_order_relaxed);
+        }
+        char proc[64];
+        std::snprintf(proc, sizeof proc, "/proc/self/fd/%d", t.fd.get());
+        if (::linkat(AT_FDCWD, proc, d.dst, to, AT_SYMLINK_FOLLOW) == 0) return true;
+        impossible = errno == ENOENT;
+        return cp::fail(f, errno, "link", true);
+    }
+
+    // Whether a file created with mode (m.mode & 0777) in d needs a chmod.
+    bool chmod_needed(const dirs& d, const meta& m) const {
+        if (opt.xattrs || d.acl || umask_now < 0 || (m.mode & 07000)) return true;
+        mode_t bits = m.mode & 0777;
+        return (bits & ~static_cast<mode_t>(umask_now)) != bits;
+    }
+
     bool copy_file(const dirs& d, entry& e, const char* to, custom_req& r, failure& f) {
         unique_fd in(cp::open_source(d.src, e.name.c_str(),
                                      O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, caps));
@@ -442,25 +529,35 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
         if (::fstat(in.get(), &st) < 0) return cp::fail(f, errno, "stat", false);
         if (!S_ISREG(st.st_mode)) return cp::fail(f, ESTALE, "open", false);  // replaced
         e.st = cp::to_meta(st);
-        char tmp[96];
-        unique_fd out;
-        for (int tries = 0; !out; ++tries) {
-            std::snprintf(tmp, sizeof tmp, "%s%llu", tmp_prefix.c_str(),
-                          static_cast<unsigned long long>(tmp_counter.fetch_add(1)));
-            out.reset(retry_eintr([&] {
-                return ::openat(d.dst, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-            }));
-            if (!out && (errno != EEXIST || tries > 8)) return cp::fail(f, errno, "open", true);
-        }
+        temp_out t;
+        if (!make_temp(d, e.st.mode & 0777, t, f)) return false;
         cp::data_progress dp{&bytes_live, &r.cancelled};
-        bool ok = cp::copy_data(in.get(), out.get(), e.st, caps, dp, f) &&
-                  cp::apply_meta_fd(out.get(), e.st, chown_needed(d, e.st),
+        bool ok = cp::copy_data(in.get(), t.fd.get(), e.st, caps, dp, f) &&
+                  cp::apply_meta_fd(t.fd.get(), e.st, chown_needed(d, e.st), chmod_needed(d, e.st),
                                     opt.xattrs ? in.get() : -1, f);
-        if (ok && ::close(out.release()) < 0 && errno != EINTR)
-            ok = cp::fail(f, errno, "close", true);
-        if (ok) ok = publish(d.dst, tmp, to, f);
-        if (!ok) ::unlinkat(d.dst, tmp, 0);
-        return ok;
+        if (!ok) {
+            if (t.named) ::unlinkat(d.dst, t.name, 0);
+            return false;
+        }
+        if (t.named) {
+            if (::close(t.fd.release()) < 0 && errno != EINTR)
+                ok = cp::fail(f, errno, "close", true);
+            if (ok) ok = publish(d.dst, t.name, to, f);
+            if (!ok) ::unlinkat(d.dst, t.name, 0);
+            return ok;
+        }
+        bool impossible = false;
+        if (!link_unnamed(d, t, to, impossible, f)) {
+            if (!impossible) return false;
+            caps.no_tmpfile.store(true, std::memory_order_relaxed);
+            f = {};
+            return copy_file(d, e, to, r, f);  // again, with a named temporary
+        }
+        if (::close(t.fd.release()) < 0 && errno != EINTR) {
+            ::unlinkat(d.dst, to, 0);  // linked, but the data may not be there
+            return cp::fail(f, errno, "close", true);
+        }
+        return true;
     }
 
     // After creating a symlink or special file in place: owner, xattrs, mode,
@@ -506,7 +603,8 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
     bool do_finish(job& j) {
         const node& n = *j.t.dir;
         bool chown = n.st.uid != n.dst_uid || n.st.gid != n.dst_gid;
-        return cp::apply_meta_fd(n.dst.get(), n.st, chown, opt.xattrs ? n.src.get() : -1, j.f);
+        return cp::apply_meta_fd(n.dst.get(), n.st, chown, true, opt.xattrs ? n.src.get() : -1,
+                                 j.f);
     }
 
     // ---- poll-thread side ------------------------------------------------------------
@@ -618,6 +716,7 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
     void after_root(job& j) {
         top->new_uid = j.new_uid;
         top->new_gid = j.new_gid;
+        top->acl = j.acl;
         ++prog.entries_total;
         dispatch(top, entry{j.t.e.name, j.st});
         acquire(g);
@@ -648,6 +747,7 @@ struct tree_state : std::enable_shared_from_this<tree_state> {
         n->dst_gid = j.dst_gid;
         n->new_uid = j.new_uid;
         n->new_gid = j.new_gid;
+        n->acl = j.acl;
         ++unlisted;
         after_list(n, j);
     }
@@ -799,6 +899,7 @@ request<cptree_stats> cptree(path_arg src, path_arg dst, cptree_options options,
     st->opt = std::move(options);
     st->tmp_prefix = ".aiopp-cptree." + std::to_string(::getpid()) + "." +
                      std::to_string(detail::op_counter.fetch_add(1)) + ".";
+    st->umask_now = detail::read_umask();
     st->top = std::make_shared<detail::node>();
     st->top->top = true;
     detail::task t;
