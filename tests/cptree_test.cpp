@@ -395,9 +395,19 @@ TEST(Mvtree, RenamesOnOneFilesystem) {
 TEST(Mvtree, CopiesAndRemovesAcrossFilesystems) {
     temp_dir disk;
     std::string shm = "/dev/shm/aiopp-mvtree-" + std::to_string(::getpid());
-    make_sample_tree(shm);
-    make_wide_tree(shm + "/more");
+    struct cleanup {
+        std::string p;
+        ~cleanup() { run("rm -rf " + shell_quote(p) + " " + shell_quote(p + "-mv")); }
+    } guard{shm};
+    // two equal trees: one for mvtree, one for mv(1)
+    for (const std::string& root : {shm, shm + "-mv"}) {
+        make_sample_tree(root);
+        make_wide_tree(root + "/more");
+        for (const char* p : {"more/wide/big0", "more/wide/big1", "more/wide/big2", "more", "."})
+            set_times(root + "/" + p, ts(1234567890, 1), ts(1234567890, 2));
+    }
     auto before = take_snapshot(shm);
+    ASSERT_TRUE(same_tree(before, take_snapshot(shm + "-mv")));
     aio::context ctx;
     aio::cptree_options o;
     o.xattrs = true;
@@ -407,6 +417,9 @@ TEST(Mvtree, CopiesAndRemovesAcrossFilesystems) {
     EXPECT_GT((*r)->files, 700u);
     EXPECT_FALSE(exists(shm));
     EXPECT_TRUE(same_tree(before, take_snapshot(disk / "moved")));
+    ASSERT_EQ(run("mv " + shell_quote(shm + "-mv") + " " + shell_quote(disk / "mv")), 0);
+    EXPECT_FALSE(exists(shm + "-mv"));
+    EXPECT_TRUE(same_tree(take_snapshot(disk / "mv"), take_snapshot(disk / "moved")));
     EXPECT_EQ(ctx.nreqs(), 0u);
     // back again, one file as the source
     auto f = mvtree(ctx, disk / "moved/a.txt", shm + "-a.txt");

@@ -173,13 +173,17 @@ result<cptree_stats> take(req& r, tag<cptree_stats>);
 /// Steps run concurrently, at most options.max_active at a time; each
 /// directory is opened once and its entries used as (descriptor, name).
 ///
-/// Failure: the first error stops the copy (steps already running finish,
-/// queued ones are cancelled) and is reported with its path. The destination
-/// then holds no partially written file: each file is written under a
-/// temporary name in its directory and renamed into place when complete. What
-/// remains: the directories already created (mode 0700 and current times
-/// unless they were finished) and the entries completed in them. Owner
-/// changes failing with EPERM or EINVAL (not root) are ignored, as cp -a does.
+/// Failure: the first error stops the copy (the other steps are cancelled;
+/// running ones stop at their next file or chunk) and is reported with its
+/// path and failing call; the callback runs once nothing changes any more.
+/// The destination then holds no partially written file: a file is written
+/// unnamed (O_TMPFILE) and linked into place when complete, or, where the
+/// filesystem cannot do that, under a temporary name in its directory that
+/// is renamed into place (and removed on error). What remains: the
+/// directories already created (mode 0700 and current times unless they
+/// were finished) and the complete entries in them. The same holds for a
+/// cancelled cptree. Owner changes failing with EPERM or EINVAL (not root)
+/// are ignored, as cp -a does.
 request<cptree_stats> cptree(path_arg src, path_arg dst, cptree_options options = {},
                              callback<cptree_stats> cb = {}, context& ctx = default_context());
 
