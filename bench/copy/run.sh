@@ -2,7 +2,7 @@
 # bench/copy/run.sh [BUILD_DIR]: copy benchmarks, peers in the same run.
 #   1. one 1 GiB file: aio::copy vs a plain copy_file_range loop vs cp
 #   2. tree T1 (scripts/t1.sh): aio::cptree vs cp -a, results verified identical
-# Each variant runs $RUNS times (default 5 / 3 for trees), interleaved, after
+# Each variant runs $RUNS times (default 7 / 3 for trees), interleaved, after
 # `sync` and a short pause; the medians are printed. Destinations are never
 # deleted between runs (ext4 makes new inodes slow while recently deleted
 # ones are around); everything is removed at the end.
@@ -11,7 +11,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-$here/build/release}
-runs=${RUNS:-5}
+runs=${RUNS:-7}
 tree_runs=${TREE_RUNS:-3}
 active=${ACTIVE:-16}
 work=${AIOPP_COPY_WORK:-/var/tmp/aiopp-copy-bench}
@@ -36,6 +36,9 @@ echo "copy bench: $(nproc) cores, load $(load), $(uname -r), work dir $work ($(d
 # ---- 1 GiB file -----------------------------------------------------------------------
 src=$work/file/src.bin
 head -c 1G /dev/urandom > "$src"
+settle
+"$bin" cfr "$src" "$work/file/warmup" > /dev/null  # not measured: the first copy after
+rm -f "$work/file/warmup"                          # writing src competes with its writeback
 declare -A t
 order=(cfr aio cp)
 for i in $(seq "$runs"); do
@@ -64,6 +67,7 @@ rm -f "$src"
 # ---- tree T1 ----------------------------------------------------------------------------
 t1=$("$here/scripts/t1.sh")
 echo "tree: $t1 ($(find "$t1" | wc -l) entries), load $(load)"
+tar -cf - -C "$t1" . | cat > /dev/null  # warm the cache: the first copy must not pay for it
 ours="" cpa=""
 for i in $(seq "$tree_runs"); do
   for v in $( ((i % 2)) && echo "cpa ours" || echo "ours cpa"); do
