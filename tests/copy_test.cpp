@@ -454,6 +454,25 @@ TEST(Move, Errors) {
     ::rmdir(shm.c_str());
 }
 
+TEST(Move, WorkingDirectory) {
+    temp_dir t;
+    write_file(t / "a", "wd move");
+    write_file(t / "b", "abs move");
+    aio::context ctx;
+    auto w = run_one<aio::wd>(
+        ctx, [&](aio::callback<aio::wd> cb) { aio::wd_open(t.path(), std::move(cb), ctx); });
+    ASSERT_TRUE(w && *w);
+    auto r = move(ctx, aio::path_arg(**w, "a"), aio::path_arg(**w, "a2"));
+    ASSERT_TRUE(r && *r);
+    EXPECT_EQ(read_file(t / "a2"), "wd move");
+    EXPECT_FALSE(exists(t / "a"));
+    auto a = move(ctx, aio::path_arg(**w, t / "b"), aio::path_arg(**w, t / "b2"));
+    ASSERT_TRUE(a && *a);
+    EXPECT_EQ(read_file(t / "b2"), "abs move");
+    EXPECT_EQ(move(ctx, aio::path_arg(aio::wd(), "a2"), t / "x")->err(), ENOENT);
+    EXPECT_TRUE(exists(t / "a2"));
+}
+
 // ---- pathsync ------------------------------------------------------------------------------
 
 TEST(Pathsync, DirectoriesAndFiles) {
@@ -473,6 +492,8 @@ TEST(Pathsync, DirectoriesAndFiles) {
     ASSERT_TRUE(w && *w);
     EXPECT_TRUE(sync(**w));
     EXPECT_TRUE(sync(aio::path_arg(**w, "f")));
+    EXPECT_TRUE(sync(aio::path_arg(**w, t / "f")));
+    EXPECT_EQ(sync(aio::path_arg(aio::wd(), "f")).err(), ENOENT);
     EXPECT_EQ(ctx.nreqs(), 0u);
 }
 

@@ -429,6 +429,25 @@ TEST(Mvtree, CopiesAndRemovesAcrossFilesystems) {
     ::unlink((shm + "-a.txt").c_str());
 }
 
+TEST(Mvtree, WorkingDirectory) {
+    temp_dir t;
+    make_sample_tree(t / "src", false);
+    auto before = take_snapshot(t / "src", plain());
+    aio::context ctx;
+    auto w = run_one<aio::wd>(
+        ctx, [&](aio::callback<aio::wd> cb) { aio::wd_open(t.path(), std::move(cb), ctx); });
+    ASSERT_TRUE(w && *w);
+    auto r = mvtree(ctx, aio::path_arg(**w, "src"), aio::path_arg(**w, "dst"));
+    ASSERT_TRUE(r && *r) << why(r);
+    EXPECT_TRUE(same_tree(before, take_snapshot(t / "dst", plain())));
+    auto a = mvtree(ctx, aio::path_arg(**w, t / "dst"), aio::path_arg(**w, t / "dst2"));
+    ASSERT_TRUE(a && *a) << why(a);
+    EXPECT_TRUE(same_tree(before, take_snapshot(t / "dst2", plain())));
+    EXPECT_EQ(mvtree(ctx, aio::path_arg(aio::wd(), "dst2"), t / "x")->err(), ENOENT);
+    EXPECT_EQ(mvtree(ctx, std::string("a\0b", 3), t / "x")->err(), EINVAL);
+    EXPECT_TRUE(exists(t / "dst2/a.txt"));
+}
+
 // ---- faults (aiopp-testfs) --------------------------------------------------------------
 
 #ifdef AIOPP_HAVE_TESTFS
