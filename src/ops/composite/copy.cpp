@@ -92,7 +92,7 @@ struct load_state : std::enable_shared_from_this<load_state> {
             return aio::fstat(
                 fd.get(),
                 [st = shared_from_this()](result<stat_t> r) {
-                    if (!r) return group_fail(st->g, r.err());
+                    if (!r) return st->fail(r.err());
                     st->want = static_cast<std::size_t>(r->size > 0 ? r->size : 0);
                     st->read();
                 },
@@ -109,7 +109,7 @@ struct load_state : std::enable_shared_from_this<load_state> {
                 fd.get(), static_cast<std::int64_t>(total), len, std::move(data),
                 static_cast<std::int64_t>(base + total),
                 [st = shared_from_this()](result<io_data> r) {
-                    if (!r) return group_fail(st->g, r.err());
+                    if (!r) return st->fail(r.err());
                     st->data = std::move(r->data);
                     st->total += r->bytes;
                     bool more = r->bytes > 0 && (!st->want || st->total < st->want);
@@ -124,6 +124,11 @@ struct load_state : std::enable_shared_from_this<load_state> {
 
     void close() {
         s.custom([st = shared_from_this()](custom_req&) { close_checked(st->fd); }, {});
+    }
+
+    void fail(int err) {
+        group_fail(g, err);
+        close();
     }
 };
 
