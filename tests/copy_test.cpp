@@ -410,6 +410,14 @@ TEST(Copy, IoAioLeavesAPartialDestinationWeDoNot) {
     aio::context ctx;
     EXPECT_EQ(copy(ctx, t / "dir", t / "ours")->err(), EISDIR);
     EXPECT_FALSE(exists(t / "ours"));
+    // onto itself: 4.80 truncates the file (O_TRUNC) before it fails; we refuse
+    write_file(t / "perlself", "precious");
+    write_file(t / "ourself", "precious");
+    run("perl -MIO::AIO -e 'aio_copy $ARGV[0], $ARGV[0], sub {}; eval { IO::AIO::flush }' " +
+        shell_quote(t / "perlself"));
+    EXPECT_EQ(read_file(t / "perlself"), "");
+    EXPECT_EQ(copy(ctx, t / "ourself", t / "ourself")->err(), EINVAL);
+    EXPECT_EQ(read_file(t / "ourself"), "precious");
 }
 
 // ---- move --------------------------------------------------------------------------------
