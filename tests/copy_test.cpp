@@ -594,6 +594,27 @@ TEST(MoveFaults, FailedCopyKeepsTheSource) {
     EXPECT_FALSE(exists(t / "d"));
 }
 
+TEST(MoveFaults, UnlinkFailureIsReported) {
+    AIOPP_TESTFS_START_OR_SKIP(fs, "--fail=unlink:/s*:EPERM");
+    temp_dir t;
+    write_file(fs->in_backing("s1"), "one");
+    write_file(fs->in_backing("s2"), "two");
+    aio::context ctx;
+    auto r = move(ctx, fs->in_mount("s1"), t / "d1");  // EXDEV: copy, then the unlink fails
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->err(), EPERM);
+    EXPECT_EQ(read_file(t / "d1"), "one");  // the copy is complete
+    EXPECT_TRUE(exists(fs->in_backing("s1")));
+    if (!have_io_aio()) return;
+    // IO::AIO 4.80 reports success although the source stays
+    std::string out;
+    run("perl -MIO::AIO -e 'aio_move $ARGV[0], $ARGV[1], sub { print $_[0] }; IO::AIO::flush' " +
+            shell_quote(fs->in_mount("s2")) + " " + shell_quote(t / "d2"),
+        &out);
+    EXPECT_EQ(out, "0");
+    EXPECT_TRUE(exists(fs->in_backing("s2")));
+}
+
 #endif  // AIOPP_HAVE_TESTFS
 
 }  // namespace
