@@ -63,13 +63,15 @@ request<load_t> load(path_arg path, std::string data, std::int64_t dataoffset,
 /// mtime (nanoseconds), mode and owner applied in that order; errors in those
 /// are ignored, as in IO::AIO. A set-user/group-ID bit cleared by the chown
 /// is put back with a final chmod. A data error (or a failing close) unlinks
-/// the partial destination. Errors: EISDIR (src or dst is a directory),
+/// the partial destination; so does a cancellation before the copy ended
+/// (a cancelled copy leaves no destination). Errors: EISDIR (src or dst is a directory),
 /// EINVAL (src and dst are the same file; nothing is touched), and those of
 /// open, fstat, the data copy (EIO, ENOSPC, EDQUOT, ...) and close.
 request<void> copy(path_arg src, path_arg dst, callback<void> cb = {},
                    context& ctx = default_context());
 /// Move the file src to dst (aio_move): rename(2); when that fails with
-/// EXDEV, copy() and then unlink src.
+/// EXDEV, copy() and then unlink src. Unlike IO::AIO, a failing unlink of
+/// src is reported (the complete copy stays at dst).
 request<void> move(path_arg src, path_arg dst, callback<void> cb = {},
                    context& ctx = default_context());
 /// Open path read-only, fsync it, close it (aio_pathsync); for directories
