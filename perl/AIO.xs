@@ -18,6 +18,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <sys/mount.h>
 
 #include "consts.hpp"
 #include "custom.hpp"
@@ -38,6 +39,8 @@ SV* g_on_next_submit = nullptr;
 Stat_t g_last_stat;
 aio::file_time g_last_btime;
 bool g_have_btime = false;
+
+struct statx g_stx;  // IO::AIO::statx's result, read by the stx_* functions
 
 void after_fork_child() {
     g_forked = true;
@@ -1552,6 +1555,332 @@ memfd_create(SV* pathname, int flags = 0)
     }
     XPUSHs(new_fh(aTHX_ fd, O_RDWR));
 }
+
+void
+accept4(SV* rfh, SV* sockaddr, int salen, int flags)
+    PROTOTYPE: $$$$
+    PPCODE:
+{
+    /* Linux accept4(2); not an aiopp function (the C++ library has no sockets) */
+    int fd = sv_fileno(aTHX_ rfh, false);
+    socklen_t len = salen ? static_cast<socklen_t>(salen + 1) : 0;
+    if (salen) {
+        sv_upgrade(sockaddr, SVt_PV);
+        sv_grow(sockaddr, len);
+    }
+    int res = ::accept4(fd, salen ? reinterpret_cast<struct sockaddr*>(SvPVX(sockaddr)) : nullptr,
+                        salen ? &len : nullptr, flags);
+    SV* ret = new_fh(aTHX_ res, O_RDWR);
+    if (res >= 0 && salen > 0) {
+        if (len > static_cast<socklen_t>(salen + 1)) len = static_cast<socklen_t>(salen + 1);
+        SvPOK_only(sockaddr);
+        SvCUR_set(sockaddr, len);
+    }
+    XPUSHs(ret);
+}
+
+int
+fexecve(SV* fh, SV* args, SV* envs = &PL_sv_undef)
+    PROTOTYPE: $$;$
+    CODE:
+{
+    int fd = sv_fileno_croak(aTHX_ fh, false);
+    auto strings = [&](SV* ref) -> char** {
+        if (!SvROK(ref) || SvTYPE(SvRV(ref)) != SVt_PVAV)
+            croak("IO::AIO::fexecve: args and envs must be array references");
+        AV* av = reinterpret_cast<AV*>(SvRV(ref));
+        SSize_t n = av_count(av);
+        char** v;
+        Newx(v, n + 1, char*);
+        SAVEFREEPV(v);
+        for (SSize_t i = 0; i < n; ++i) {
+            SV** e = av_fetch(av, i, 0);
+            v[i] = e ? SvPVbyte_nolen(*e) : const_cast<char*>("");
+        }
+        v[n] = nullptr;
+        return v;
+    };
+    char** argv = strings(args);
+    char** envp = SvOK(envs) ? strings(envs) : environ;
+    RETVAL = ::fexecve(fd, argv, envp);
+}
+    OUTPUT:
+        RETVAL
+
+int
+mount(SV* special, SV* path, SV* fstype, UV flags = 0, SV* data = &PL_sv_undef)
+    PROTOTYPE: $$$;$$
+    CODE:
+        sv8(aTHX_ special, "special");
+        sv8(aTHX_ path, "path");
+        sv8(aTHX_ fstype, "fstype");
+        sv8(aTHX_ data, "data");
+        RETVAL = ::mount(SvPVbyte_nolen(special), SvPVbyte_nolen(path), SvPVbyte_nolen(fstype),
+                         flags, SvOK(data) ? SvPVbyte_nolen(data) : nullptr);
+    OUTPUT:
+        RETVAL
+
+int
+umount(SV* path, int flags = 0)
+    PROTOTYPE: $;$
+    CODE:
+        sv8(aTHX_ path, "path");
+        RETVAL = flags ? ::umount2(SvPVbyte_nolen(path), flags) : ::umount(SvPVbyte_nolen(path));
+    OUTPUT:
+        RETVAL
+
+void
+get_fdlimit()
+    PROTOTYPE:
+    PPCODE:
+{
+    struct rlimit rl;
+    if (::getrlimit(RLIMIT_NOFILE, &rl) == 0)
+        XSRETURN_UV(rl.rlim_cur == RLIM_INFINITY ? static_cast<UV>(-1) : static_cast<UV>(rl.rlim_cur));
+    XSRETURN_UNDEF;
+}
+
+void
+min_fdlimit(UV limit = 0x7fffffffU)
+    PROTOTYPE: ;$
+    PPCODE:
+{
+    /* raise the soft (and if needed the hard) limit to at least limit; when
+       that is not allowed, get as close as possible and fail with EPERM */
+    struct rlimit rl;
+    if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) XSRETURN_UNDEF;
+    if (rl.rlim_cur == RLIM_INFINITY) XSRETURN_YES;
+    rlim_t hard = rl.rlim_max;
+    if (rl.rlim_cur < limit) {
+        rl.rlim_cur = limit;
+        if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < rl.rlim_cur) rl.rlim_max = rl.rlim_cur;
+    }
+    if (::setrlimit(RLIMIT_NOFILE, &rl) == 0) XSRETURN_YES;
+    if (errno == EPERM) {
+        /* the largest hard limit we may set (never lowering it), then the soft one */
+        rlim_t best = hard;
+        for (rlim_t bit = rlim_t{1} << 30; bit; bit >>= 1) {
+            rlim_t want = best | bit;
+            if (want <= best) continue;
+            struct rlimit t{want, want};
+            if (::setrlimit(RLIMIT_NOFILE, &t) == 0) best = want;
+        }
+        if (::getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+            rl.rlim_cur = rl.rlim_max;
+            ::setrlimit(RLIMIT_NOFILE, &rl);
+        }
+        errno = EPERM;
+    }
+    XSRETURN_UNDEF;
+}
+
+SV*
+mremap(SV* scalar, UV new_length, int flags = MREMAP_MAYMOVE, IV new_address = 0)
+    PROTOTYPE: $$;$$
+    CODE:
+{
+    MAGIC* mg = mg_findext(scalar, PERL_MAGIC_ext, &mmap_vtbl);
+    auto* m = mg ? reinterpret_cast<aio::sys::mapping*>(mg->mg_ptr) : nullptr;
+    if (!m || SvPVX(scalar) != m->data())
+        croak("IO::AIO::mremap: scalar not mapped by IO::AIO::mmap or improperly modified");
+    void* old = m->data();
+    void* neu = ::mremap(old, m->size(), new_length, flags, INT2PTR(void*, new_address));
+    RETVAL = &PL_sv_no;
+    if (neu != MAP_FAILED) {
+        RETVAL = neu == old ? newSVpvn("0 but true", 10) : &PL_sv_yes;
+        (void)m->release();
+        *m = aio::sys::mapping(neu, new_length);
+        SvPV_set(scalar, static_cast<char*>(neu));
+        SvCUR_set(scalar, new_length);
+    }
+}
+    OUTPUT:
+        RETVAL
+
+void
+pidfd_open(int pid, unsigned int flags = 0)
+    PROTOTYPE: $;$
+    PPCODE:
+{
+    int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, flags));
+    XPUSHs(new_fh(aTHX_ fd, O_RDWR));
+}
+
+int
+pidfd_send_signal(SV* pidfh, int sig, SV* siginfo = &PL_sv_undef, unsigned int flags = 0)
+    PROTOTYPE: $$;$$
+    CODE:
+{
+    siginfo_t si;
+    std::memset(&si, 0, sizeof si);
+    if (SvOK(siginfo)) {
+        if (!SvROK(siginfo) || SvTYPE(SvRV(siginfo)) != SVt_PVHV)
+            croak("siginfo argument must be a hashref with code, pid, uid and value_int or value_ptr members, caught");
+        HV* hv = reinterpret_cast<HV*>(SvRV(siginfo));
+        SV** svp;
+        if ((svp = hv_fetchs(hv, "code", 0))) si.si_code = static_cast<int>(SvIV(*svp));
+        if ((svp = hv_fetchs(hv, "pid", 0))) si.si_pid = static_cast<pid_t>(SvIV(*svp));
+        if ((svp = hv_fetchs(hv, "uid", 0))) si.si_uid = static_cast<uid_t>(SvIV(*svp));
+        if ((svp = hv_fetchs(hv, "value_int", 0))) si.si_value.sival_int = static_cast<int>(SvIV(*svp));
+        if ((svp = hv_fetchs(hv, "value_ptr", 0))) si.si_value.sival_ptr = INT2PTR(void*, SvIV(*svp));
+    }
+    int fd = sv_fileno_croak(aTHX_ pidfh, false);
+    RETVAL = static_cast<int>(::syscall(SYS_pidfd_send_signal, fd, sig, SvOK(siginfo) ? &si : nullptr, flags));
+}
+    OUTPUT:
+        RETVAL
+
+void
+pidfd_getfd(SV* pidfh, int targetfd, unsigned int flags = 0)
+    PROTOTYPE: $$;$
+    PPCODE:
+{
+    int pfd = sv_fileno_croak(aTHX_ pidfh, false);
+    int fd = static_cast<int>(::syscall(SYS_pidfd_getfd, pfd, targetfd, flags));
+    XPUSHs(new_fh(aTHX_ fd, O_RDWR));
+}
+
+void
+timerfd_create(int clockid, int flags = 0)
+    PROTOTYPE: $;$
+    PPCODE:
+        XPUSHs(new_fh(aTHX_ ::timerfd_create(clockid, flags), O_RDWR));
+
+void
+timerfd_settime(SV* fh, int flags, NV interval, NV value)
+    PROTOTYPE: $$$$
+    PPCODE:
+{
+    int fd = sv_fileno_croak(aTHX_ fh, false);
+    auto ts = [](NV v) {
+        timespec t;
+        t.tv_sec = static_cast<time_t>(v);
+        t.tv_nsec = static_cast<long>((v - static_cast<NV>(t.tv_sec)) * 1e9);
+        return t;
+    };
+    struct itimerspec its{ts(interval), ts(value)}, ots;
+    if (::timerfd_settime(fd, flags, &its, &ots) == 0) {
+        EXTEND(SP, 2);
+        PUSHs(sv_2mortal(newSVnv(ots.it_interval.tv_sec + ots.it_interval.tv_nsec * 1e-9)));
+        PUSHs(sv_2mortal(newSVnv(ots.it_value.tv_sec + ots.it_value.tv_nsec * 1e-9)));
+    }
+}
+
+void
+timerfd_gettime(SV* fh)
+    PROTOTYPE: $
+    PPCODE:
+{
+    int fd = sv_fileno_croak(aTHX_ fh, false);
+    struct itimerspec ots;
+    if (::timerfd_gettime(fd, &ots) == 0) {
+        EXTEND(SP, 2);
+        PUSHs(sv_2mortal(newSVnv(ots.it_interval.tv_sec + ots.it_interval.tv_nsec * 1e-9)));
+        PUSHs(sv_2mortal(newSVnv(ots.it_value.tv_sec + ots.it_value.tv_nsec * 1e-9)));
+    }
+}
+
+int
+statx(SV* pathname, int flags, UV mask)
+    PROTOTYPE: $$$
+    CODE:
+{
+    /* IO::AIO 4.80's undocumented synchronous statx; results via stx_* */
+    path_in pi;
+    get_path(aTHX_ pathname, pi, "pathname");
+    SAVEFREESV(pi.keep);
+    if (pi.keep_wd) SAVEFREESV(pi.keep_wd);
+    int dirfd = AT_FDCWD;
+    if (pi.null_wd) dirfd = -1;
+    else if (pi.wd && !(pi.len && pi.ptr[0] == '/')) dirfd = pi.wd->fd();
+    std::string path(pi.ptr, pi.len);
+    RETVAL = ::statx(dirfd, path.c_str(), flags, static_cast<unsigned>(mask) & STATX_ALL, &g_stx);
+}
+    OUTPUT:
+        RETVAL
+
+U32
+stx_mode()
+    PROTOTYPE:
+    ALIAS:
+        stx_mask = 1
+        stx_blksize = 2
+        stx_nlink = 3
+        stx_uid = 4
+        stx_gid = 5
+        stx_rdev_major = 6
+        stx_rdev_minor = 7
+        stx_dev_major = 8
+        stx_dev_minor = 9
+    CODE:
+        switch (ix) {
+            case 0: RETVAL = g_stx.stx_mode; break;
+            case 1: RETVAL = g_stx.stx_mask; break;
+            case 2: RETVAL = g_stx.stx_blksize; break;
+            case 3: RETVAL = g_stx.stx_nlink; break;
+            case 4: RETVAL = g_stx.stx_uid; break;
+            case 5: RETVAL = g_stx.stx_gid; break;
+            case 6: RETVAL = g_stx.stx_rdev_major; break;
+            case 7: RETVAL = g_stx.stx_rdev_minor; break;
+            case 8: RETVAL = g_stx.stx_dev_major; break;
+            default: RETVAL = g_stx.stx_dev_minor; break;
+        }
+    OUTPUT:
+        RETVAL
+
+IV
+stx_attributes()
+    PROTOTYPE:
+    ALIAS:
+        stx_ino = 1
+        stx_size = 2
+        stx_blocks = 3
+        stx_attributes_mask = 4
+        stx_atimesec = 5
+        stx_btimesec = 6
+        stx_ctimesec = 7
+        stx_mtimesec = 8
+    CODE:
+        switch (ix) {
+            case 0: RETVAL = static_cast<IV>(g_stx.stx_attributes); break;
+            case 1: RETVAL = static_cast<IV>(g_stx.stx_ino); break;
+            case 2: RETVAL = static_cast<IV>(g_stx.stx_size); break;
+            case 3: RETVAL = static_cast<IV>(g_stx.stx_blocks); break;
+            case 4: RETVAL = static_cast<IV>(g_stx.stx_attributes_mask); break;
+            case 5: RETVAL = g_stx.stx_atime.tv_sec; break;
+            case 6: RETVAL = g_stx.stx_btime.tv_sec; break;
+            case 7: RETVAL = g_stx.stx_ctime.tv_sec; break;
+            default: RETVAL = g_stx.stx_mtime.tv_sec; break;
+        }
+    OUTPUT:
+        RETVAL
+
+NV
+stx_atime()
+    PROTOTYPE:
+    ALIAS:
+        stx_btime = 1
+        stx_ctime = 2
+        stx_mtime = 3
+    CODE:
+{
+    const struct statx_timestamp& t = ix == 0 ? g_stx.stx_atime : ix == 1 ? g_stx.stx_btime : ix == 2 ? g_stx.stx_ctime : g_stx.stx_mtime;
+    RETVAL = t.tv_sec + t.tv_nsec * 1e-9;
+}
+    OUTPUT:
+        RETVAL
+
+U32
+stx_atimensec()
+    PROTOTYPE:
+    ALIAS:
+        stx_btimensec = 1
+        stx_ctimensec = 2
+        stx_mtimensec = 3
+    CODE:
+        RETVAL = ix == 0 ? g_stx.stx_atime.tv_nsec : ix == 1 ? g_stx.stx_btime.tv_nsec : ix == 2 ? g_stx.stx_ctime.tv_nsec : g_stx.stx_mtime.tv_nsec;
+    OUTPUT:
+        RETVAL
 
 MODULE = IO::AIO                PACKAGE = IO::AIO::WD
 

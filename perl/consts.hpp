@@ -1040,8 +1040,13 @@ inline const extra_constant extra_constants[] =
 
 /// Define every constant as a constant sub in stash (IO::AIO's newCONSTSUB).
 inline void install_constants(pTHX_ HV* stash) {
-    for (const auto& c : aio::constant_table)
-        newCONSTSUB(stash, std::string(c.name).c_str(), newSViv(static_cast<IV>(c.value)));
+    for (const auto& c : aio::constant_table) {
+        std::string name(c.name);
+        IV v = static_cast<IV>(c.value);
+        // MS_NOUSER is the C int (1 << 31): negative, as in IO::AIO
+        if (name == "MS_NOUSER") v = static_cast<std::int32_t>(c.value);
+        newCONSTSUB(stash, name.c_str(), newSViv(v));
+    }
     for (const auto& c : extra_constants)
         newCONSTSUB(stash, c.name, newSViv(static_cast<IV>(c.value)));
 }
