@@ -309,7 +309,7 @@ void deliver_string(preq* p, aio::result<std::string>& r) {
 char* scalar_range(pTHX_ SV* data, IV offset, SV* length, std::size_t& len) {
     STRLEN svlen;
     char* ptr = SvPVbyte(data, svlen);
-    UV l = SvUV(length);
+    UV l = SvOK(length) ? SvUV(length) : 0;
     if (offset < 0) offset += static_cast<IV>(svlen);
     if (offset < 0 || offset > static_cast<IV>(svlen)) croak("offset outside of scalar");
     if (!SvOK(length) || l + offset > svlen) l = svlen - offset;
@@ -683,7 +683,7 @@ aio_read(SV* fh, SV* offset, SV* length, SV* data, IV dataoffset, SV* callback =
     if (!wr && SvREADONLY(data)) croak_no_modify();
     STRLEN svlen = 0;
     char* svptr = SvOK(data) ? SvPVbyte(data, svlen) : nullptr;  /* no "uninitialized" warning */
-    UV len = SvUV(length);
+    UV len = SvOK(length) ? SvUV(length) : 0;
     if (dataoffset < 0) dataoffset += static_cast<IV>(svlen);
     if (dataoffset < 0 || dataoffset > static_cast<IV>(svlen))
         croak("dataoffset outside of data scalar");
@@ -1679,7 +1679,7 @@ mremap(SV* scalar, UV new_length, int flags = MREMAP_MAYMOVE, IV new_address = 0
     PROTOTYPE: $$;$$
     CODE:
 {
-    MAGIC* mg = mg_findext(scalar, PERL_MAGIC_ext, &mmap_vtbl);
+    MAGIC* mg = SvTYPE(scalar) >= SVt_PVMG ? mg_findext(scalar, PERL_MAGIC_ext, &mmap_vtbl) : nullptr;
     auto* m = mg ? reinterpret_cast<aio::sys::mapping*>(mg->mg_ptr) : nullptr;
     if (!m || SvPVX(scalar) != m->data())
         croak("IO::AIO::mremap: scalar not mapped by IO::AIO::mmap or improperly modified");
