@@ -1196,7 +1196,12 @@ aio_ioctl(SV* fh, UV request, SV* arg, SV* callback = &PL_sv_undef)
         /* a buffer: at least 256 bytes, as IO::AIO (and perl's own fcntl/ioctl) */
         STRLEN have;
         buf = SvPV_force(arg, have);
-        if (have < 256) buf = SvGROW(arg, 256);
+        if (have < 256) {
+            /* like perl's ioctl: the scalar becomes (at least) 256 bytes long */
+            buf = SvGROW(arg, 257);
+            std::memset(buf + have, 0, 257 - have);
+            SvCUR_set(arg, 256);
+        }
     } else {
         iarg = SvIV(arg);
     }
