@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# make bench: run every benchmark (peers in the same run) and keep the raw
+# output under $build/bench-results/. docs/PERFORMANCE.md quotes these runs.
+# Benchmarks are sensitive to other load: run on a quiet machine.
+set -euo pipefail
+build=${1:-build/release}
+here=$(cd "$(dirname "$0")/.." && pwd)
+out=$build/bench-results
+mkdir -p "$out"
+echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores; results in $out"
+
+run() {  # name command...
+  local name=$1; shift
+  echo "== $name: $*"
+  "$@" 2>&1 | tee "$out/$name.txt"
+}
+
+export AIOPP_T1=${AIOPP_T1:-$("$here/scripts/t1.sh")}
+gb=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true)
+
+run engine "$build/bench/engine_bench" "${gb[@]}"
+run stat "$build/bench/stat_bench" "${gb[@]}"
+[[ -x $build/bench/uring_bench ]] && run uring "$build/bench/uring_bench" "${gb[@]}"
+for script in "$here"/bench/*/run.sh; do
+  [[ -x $script ]] || continue
+  name=$(basename "$(dirname "$script")")
+  run "$name" "$script" "$build"
+done
+echo "bench: done"
