@@ -108,19 +108,14 @@ struct iv_arg {
     }
 };
 
-void push_iv(pTHX_ SV**& sp, IV v) {
-    XPUSHs(sv_2mortal(newSViv(v)));
-}
-
 /// Callback with a single status IV (the common case), reusing the IV.
 void deliver_iv(preq* p, int err, IV v) {
     if (!p->cb) {
-        deliver(p, err, [](pTHX_ SV**&) {});
+        deliver_plain(p, err, nullptr);
         return;
     }
     dTHXa(g_perl);
     iv_arg a(aTHX_ v);
-    SV* sv = a.sv;
     struct release {
         PerlInterpreter* my_perl;
         SV* sv;
@@ -130,8 +125,8 @@ void deliver_iv(preq* p, int err, IV v) {
             else
                 SvREFCNT_dec(sv);
         }
-    } rel{aTHX, sv};
-    deliver(p, err, [sv](pTHX_ SV**& sp) { XPUSHs(sv); });
+    } rel{aTHX, a.sv};
+    deliver_plain(p, err, a.sv);
 }
 
 template <class T>
@@ -358,9 +353,86 @@ void run_feeder(preq* p) {
 }
 
 aio::group grp_of(preq* p) {
+    if (!p->r->is_group) {
+        dTHXa(g_perl);
+        croak("IO::AIO::GRP method on a request that is not a group");
+    }
     aio::detail::acquire(p->r);
     return aio::group(p->r);
 }
+
+// ---- composite results --------------------------------------------------------------------
+
+/// A mortal reference to an array of names.
+[[maybe_unused]] SV* names_rv(pTHX_ const std::vector<std::string>& v) {
+    AV* av = newAV();
+    SV* rv = sv_2mortal(newRV_noinc(reinterpret_cast<SV*>(av)));
+    if (!v.empty()) av_extend(av, static_cast<SSize_t>(v.size()) - 1);
+    SSize_t i = 0;
+    for (const std::string& n : v)
+        av_store(av, i++, newSVpvn(n.data(), n.size()));
+    return rv;
+}
+
+/// A Perl scalar held by a C++ callable (a reference, released with it).
+struct sv_holder {
+    SV* sv = nullptr;
+    explicit sv_holder(SV* s) : sv(s) {
+        dTHXa(g_perl);
+        SvREFCNT_inc_simple_void_NN(s);
+    }
+    sv_holder(sv_holder&& o) noexcept : sv(std::exchange(o.sv, nullptr)) {}
+    sv_holder& operator=(sv_holder&&) = delete;
+    ~sv_holder() {
+        if (sv && g_alive) {
+            dTHXa(g_perl);
+            SvREFCNT_dec(sv);
+        }
+    }
+};
+
+#if __has_include("aio/copy.hpp")
+/// cptree's progress callback: the Perl code gets a hash of the counters.
+aio::unique_function<void(const aio::cptree_progress&)> progress_fn(pTHX_ SV* cv) {
+    return [h = sv_holder(cv)](const aio::cptree_progress& pr) {
+        dTHXa(g_perl);
+        dSP;
+        ENTER;
+        SAVETMPS;
+        PUSHMARK(SP);
+        HV* hv = newHV();
+        hv_stores(hv, "entries_done", newSVuv(pr.entries_done));
+        hv_stores(hv, "entries_total", newSVuv(pr.entries_total));
+        hv_stores(hv, "bytes_done", newSVuv(pr.bytes_done));
+        hv_stores(hv, "bytes_total", newSVuv(pr.bytes_total));
+        hv_stores(hv, "totals_final", newSViv(pr.totals_final));
+        XPUSHs(sv_2mortal(newRV_noinc(reinterpret_cast<SV*>(hv))));
+        PUTBACK;
+        call_perl(aTHX_ h.sv, G_VOID | G_DISCARD, false);
+        FREETMPS;
+        LEAVE;
+    };
+}
+
+/// cptree/mvtree's statistics (and where a failure happened) as a hash.
+SV* cptree_stats_rv(pTHX_ const aio::result<aio::cptree_stats>& r) {
+    const aio::cptree_stats& s = r.stats();
+    HV* hv = newHV();
+    hv_stores(hv, "entries", newSVuv(s.entries));
+    hv_stores(hv, "dirs", newSVuv(s.dirs));
+    hv_stores(hv, "files", newSVuv(s.files));
+    hv_stores(hv, "symlinks", newSVuv(s.symlinks));
+    hv_stores(hv, "specials", newSVuv(s.specials));
+    hv_stores(hv, "hardlinks", newSVuv(s.hardlinks));
+    hv_stores(hv, "bytes", newSVuv(s.bytes));
+    hv_stores(hv, "renamed", newSViv(s.renamed));
+    if (!r) {
+        hv_stores(hv, "path", newSVpvn(r.path().data(), r.path().size()));
+        hv_stores(hv, "op", newSVpvn(r.op().data(), r.op().size()));
+    }
+    return sv_2mortal(newRV_noinc(reinterpret_cast<SV*>(hv)));
+}
+#endif
 
 // ---- end of program and fork ------------------------------------------------------------------
 
@@ -580,9 +652,7 @@ aio_nop(SV* callback = &PL_sv_undef)
         if (ix == 1) {
             attach(aio::sync(), p, status_fn);
         } else {
-            attach(aio::nop(), p, [](preq* q, aio::result<void>& r) {
-                deliver(q, r.err(), [](pTHX_ SV**&) {});
-            });
+            attach(aio::nop(), p, [](preq* q, aio::result<void>& r) { deliver_plain(q, r.err(), nullptr); });
         }
     });
     REQ_RETURN(p);
@@ -596,7 +666,7 @@ aio_busy(double delay, SV* callback = &PL_sv_undef)
     SV* cv = get_cb(aTHX_ callback);
     if (!(delay >= 0)) delay = 0;
     SUBMIT(p, cv, attach(aio::busy(delay), p, [](preq* q, aio::result<void>& r) {
-        deliver(q, r.err(), [](pTHX_ SV**&) {});
+        deliver_plain(q, r.err(), nullptr);
     }));
     REQ_RETURN(p);
 }
@@ -610,7 +680,6 @@ aio_wd(SV* pathname, SV* callback = &PL_sv_undef)
     get_path(aTHX_ pathname, pi, "pathname");
     SV* cv = get_cb(aTHX_ callback);
     SUBMIT(p, cv, {
-        hold_path(p, pi);
         attach(aio::wd_open(make_path(pi)), p, [](preq* q, aio::result<aio::wd>& r) {
             deliver(q, r.err(), [&r](pTHX_ SV**& sp) {
                 XPUSHs(r ? sv_2mortal(new_wd_sv(aTHX_ std::move(*r))) : &PL_sv_undef);
@@ -629,7 +698,6 @@ aio_open(SV* pathname, int flags, int mode, SV* callback = &PL_sv_undef)
     get_path(aTHX_ pathname, pi, "pathname");
     SV* cv = get_cb(aTHX_ callback);
     SUBMIT(p, cv, {
-        hold_path(p, pi);
         p->i1 = flags & O_ACCMODE;
         attach(aio::open(make_path(pi), flags, static_cast<mode_t>(mode)), p,
                [](preq* q, aio::result<int>& r) {
@@ -780,10 +848,7 @@ aio_stat(SV* fh_or_path, SV* callback = &PL_sv_undef)
         get_path(aTHX_ fh_or_path, pi, "fh_or_path");
     SV* cv = get_cb(aTHX_ callback);
     SUBMIT(p, cv, {
-        if (fh)
-            hold(p, newSVsv(fh_or_path));
-        else
-            hold_path(p, pi);
+        if (fh) hold(p, newSVsv(fh_or_path));
         if (ix == 2) {
             if (fh)
                 attach(aio::fstatvfs(fd), p, deliver_statvfs);
@@ -830,7 +895,6 @@ aio_utime(SV* fh_or_path, SV* atime, SV* mtime, SV* callback = &PL_sv_undef)
             hold(p, newSVsv(fh_or_path));
             attach(aio::futime(fd, a, m), p, status_fn);
         } else {
-            hold_path(p, pi);
             attach(aio::utime(make_path(pi), a, m), p, status_fn);
         }
     });
@@ -858,7 +922,6 @@ aio_chown(SV* fh_or_path, SV* uid, SV* gid, SV* callback = &PL_sv_undef)
             hold(p, newSVsv(fh_or_path));
             attach(aio::fchown(fd, u, g), p, status_fn);
         } else {
-            hold_path(p, pi);
             attach(aio::chown(make_path(pi), u, g), p, status_fn);
         }
     });
@@ -884,7 +947,6 @@ aio_chmod(SV* fh_or_path, int mode, SV* callback = &PL_sv_undef)
             hold(p, newSVsv(fh_or_path));
             attach(aio::fchmod(fd, static_cast<mode_t>(mode)), p, status_fn);
         } else {
-            hold_path(p, pi);
             attach(aio::chmod(make_path(pi), static_cast<mode_t>(mode)), p, status_fn);
         }
     });
@@ -911,7 +973,6 @@ aio_truncate(SV* fh_or_path, SV* offset, SV* callback = &PL_sv_undef)
             hold(p, newSVsv(fh_or_path));
             attach(aio::ftruncate(fd, off), p, status_fn);
         } else {
-            hold_path(p, pi);
             attach(aio::truncate(make_path(pi), off), p, status_fn);
         }
     });
@@ -992,7 +1053,6 @@ aio_unlink(SV* pathname, SV* callback = &PL_sv_undef)
     }
     SV* cv = get_cb(aTHX_ callback);
     SUBMIT(p, cv, {
-        hold_path(p, pi);
         switch (ix) {
             case 0: attach(aio::unlink(make_path(pi)), p, status_fn); break;
             case 1: attach(aio::rmdir(make_path(pi)), p, status_fn); break;
@@ -1013,7 +1073,6 @@ aio_readdirx(SV* pathname, IV flags, SV* callback = &PL_sv_undef)
     get_path(aTHX_ pathname, pi, "pathname");
     SV* cv = get_cb(aTHX_ callback);
     SUBMIT(p, cv, {
-        hold_path(p, pi);
         p->i1 = static_cast<int>(flags);
         attach(aio::readdirx(make_path(pi), static_cast<unsigned>(flags)), p, deliver_readdirx);
     });
@@ -1029,7 +1088,6 @@ aio_mkdir(SV* pathname, int mode, SV* callback = &PL_sv_undef)
     get_path(aTHX_ pathname, pi, "pathname");
     SV* cv = get_cb(aTHX_ callback);
     SUBMIT(p, cv, {
-        hold_path(p, pi);
         attach(aio::mkdir(make_path(pi), static_cast<mode_t>(mode)), p, status_fn);
     });
     REQ_RETURN(p);
@@ -1044,7 +1102,6 @@ aio_mknod(SV* pathname, int mode, UV dev, SV* callback = &PL_sv_undef)
     get_path(aTHX_ pathname, pi, "pathname");
     SV* cv = get_cb(aTHX_ callback);
     SUBMIT(p, cv, {
-        hold_path(p, pi);
         attach(aio::mknod(make_path(pi), static_cast<mode_t>(mode), static_cast<dev_t>(dev)), p,
                status_fn);
     });
@@ -1064,8 +1121,6 @@ aio_link(SV* oldpath, SV* newpath, SV* callback = &PL_sv_undef)
     get_path(aTHX_ newpath, b, "newpath");
     SV* cv = get_cb(aTHX_ callback);
     SUBMIT(p, cv, {
-        hold_path(p, a);
-        hold_path(p, b);
         switch (ix) {
             case 0: attach(aio::link(make_path(a), make_path(b)), p, status_fn); break;
             case 1:
@@ -1087,8 +1142,6 @@ aio_rename2(SV* oldpath, SV* newpath, int flags = 0, SV* callback = &PL_sv_undef
     get_path(aTHX_ newpath, b, "newpath");
     SV* cv = get_cb(aTHX_ callback);
     SUBMIT(p, cv, {
-        hold_path(p, a);
-        hold_path(p, b);
         attach(aio::rename2(make_path(a), make_path(b), static_cast<unsigned>(flags)), p,
                status_fn);
     });
@@ -1247,7 +1300,6 @@ aio_slurp(SV* pathname, IV offset, UV length, SV* data, SV* callback = &PL_sv_un
     }
     SV* cv = get_cb(aTHX_ callback);
     SUBMIT(p, cv, {
-        hold_path(p, pi);
         p->data = SvREFCNT_inc_simple_NN(data);
         SvREADONLY_on(data);
         p->ro_off = true;
@@ -1793,8 +1845,6 @@ statx(SV* pathname, int flags, UV mask)
     /* IO::AIO 4.80's undocumented synchronous statx; results via stx_* */
     path_in pi;
     get_path(aTHX_ pathname, pi, "pathname");
-    SAVEFREESV(pi.keep);
-    if (pi.keep_wd) SAVEFREESV(pi.keep_wd);
     int dirfd = AT_FDCWD;
     if (pi.null_wd) dirfd = -1;
     else if (pi.wd && !(pi.len && pi.ptr[0] == '/')) dirfd = pi.wd->fd();
@@ -1886,6 +1936,170 @@ stx_atimensec()
         RETVAL = ix == 0 ? g_stx.stx_atime.tv_nsec : ix == 1 ? g_stx.stx_btime.tv_nsec : ix == 2 ? g_stx.stx_ctime.tv_nsec : g_stx.stx_mtime.tv_nsec;
     OUTPUT:
         RETVAL
+
+#if __has_include("aio/tree.hpp")
+
+void
+_aiopp_scandir(SV* pathname, int maxreq, SV* callback = &PL_sv_undef)
+    PROTOTYPE: $$;$
+    PPCODE:
+{
+    path_in pi;
+    get_path(aTHX_ pathname, pi, "pathname");
+    SV* cv = get_cb(aTHX_ callback);
+    SUBMIT(p, cv, {
+        p->is_group = true;
+        attach(aio::scandir(make_path(pi), maxreq), p, [](preq* q, aio::result<aio::scandir_t>& r) {
+            deliver(q, r.err(), [&r](pTHX_ SV**& sp) {
+                if (!r) return;  /* IO::AIO: no arguments on error */
+                XPUSHs(names_rv(aTHX_ r->dirs));
+                XPUSHs(names_rv(aTHX_ r->nondirs));
+            });
+        });
+    });
+    REQ_RETURN(p);
+}
+
+void
+_aiopp_rmtree(SV* pathname, SV* callback = &PL_sv_undef)
+    PROTOTYPE: $;$
+    PPCODE:
+{
+    path_in pi;
+    get_path(aTHX_ pathname, pi, "pathname");
+    SV* cv = get_cb(aTHX_ callback);
+    SUBMIT(p, cv, {
+        p->is_group = true;
+        attach(aio::rmtree(make_path(pi)), p, status_fn);
+    });
+    REQ_RETURN(p);
+}
+
+#endif
+
+#if __has_include("aio/copy.hpp")
+
+void
+_aiopp_load(SV* pathname, SV* data, SV* callback = &PL_sv_undef)
+    PROTOTYPE: $$;$
+    PPCODE:
+{
+    path_in pi;
+    get_path(aTHX_ pathname, pi, "pathname");
+    if (SvREADONLY(data)) croak_no_modify();
+    SV* cv = get_cb(aTHX_ callback);
+    SUBMIT(p, cv, {
+        p->is_group = true;
+        p->data = SvREFCNT_inc_simple_NN(data);
+        SvREADONLY_on(data);
+        p->ro_off = true;
+        attach(aio::load(make_path(pi)), p, [](preq* q, aio::result<aio::load_t>& r) {
+            dTHXa(g_perl);
+            SV* d = q->data;
+            SvREADONLY_off(d);
+            q->ro_off = false;
+            if (r) {
+                sv_setpvn(d, r->data.data(), r->bytes);
+                SvSETMAGIC(d);
+            }
+            deliver_iv(q, r.err(), r ? static_cast<IV>(r->bytes) : -1);
+        });
+    });
+    REQ_RETURN(p);
+}
+
+void
+_aiopp_copy(SV* srcpath, SV* dstpath, SV* callback = &PL_sv_undef)
+    PROTOTYPE: $$;$
+    ALIAS:
+        _aiopp_move = 1
+    PPCODE:
+{
+    path_in a, b;
+    get_path(aTHX_ srcpath, a, "srcpath");
+    get_path(aTHX_ dstpath, b, "dstpath");
+    SV* cv = get_cb(aTHX_ callback);
+    SUBMIT(p, cv, {
+        p->is_group = true;
+        if (ix == 0)
+            attach(aio::copy(make_path(a), make_path(b)), p, status_fn);
+        else
+            attach(aio::move(make_path(a), make_path(b)), p, status_fn);
+    });
+    REQ_RETURN(p);
+}
+
+void
+_aiopp_pathsync(SV* pathname, SV* callback = &PL_sv_undef)
+    PROTOTYPE: $;$
+    PPCODE:
+{
+    path_in pi;
+    get_path(aTHX_ pathname, pi, "pathname");
+    SV* cv = get_cb(aTHX_ callback);
+    SUBMIT(p, cv, {
+        p->is_group = true;
+        attach(aio::pathsync(make_path(pi)), p, status_fn);
+    });
+    REQ_RETURN(p);
+}
+
+void
+aio_cptree(SV* srcpath, SV* dstpath, ...)
+    PROTOTYPE: $$;$$
+    ALIAS:
+        aio_mvtree = 1
+    PPCODE:
+{
+    /* aio_cptree $src, $dst[, \%options], $callback->($status, \%stats) */
+    path_in a, b;
+    get_path(aTHX_ srcpath, a, "srcpath");
+    get_path(aTHX_ dstpath, b, "dstpath");
+    SV* opts = nullptr;
+    SV* callback = &PL_sv_undef;
+    if (items > 2) {
+        SV* x = ST(2);
+        if (SvROK(x) && SvTYPE(SvRV(x)) == SVt_PVHV) {
+            opts = x;
+            if (items > 3) callback = ST(3);
+        } else {
+            callback = x;
+        }
+    }
+    IV max_active = 16, every = 1;
+    bool xattrs = false;
+    SV* progress = nullptr;
+    if (opts) {
+        HV* hv = reinterpret_cast<HV*>(SvRV(opts));
+        SV** v;
+        if ((v = hv_fetchs(hv, "max_active", 0)) && SvOK(*v)) max_active = SvIV(*v);
+        if ((v = hv_fetchs(hv, "xattrs", 0))) xattrs = SvTRUE(*v);
+        if ((v = hv_fetchs(hv, "progress_every", 0)) && SvOK(*v)) every = SvIV(*v);
+        if ((v = hv_fetchs(hv, "progress", 0)) && SvOK(*v)) progress = get_cb(aTHX_ *v);
+    }
+    SV* cv = get_cb(aTHX_ callback);
+    SUBMIT(p, cv, {
+        p->is_group = true;
+        aio::cptree_options o;
+        o.max_active = max_active > 0 ? static_cast<std::size_t>(max_active) : 1;
+        o.xattrs = xattrs;
+        o.progress_every = every > 0 ? static_cast<std::size_t>(every) : 1;
+        if (progress) o.progress = progress_fn(aTHX_ progress);
+        auto done = [](preq* q, aio::result<aio::cptree_stats>& r) {
+            deliver(q, r.err(), [&r](pTHX_ SV**& sp) {
+                XPUSHs(sv_2mortal(newSViv(r ? 0 : -1)));
+                XPUSHs(cptree_stats_rv(aTHX_ r));
+            });
+        };
+        if (ix == 0)
+            attach(aio::cptree(make_path(a), make_path(b), std::move(o)), p, done);
+        else
+            attach(aio::mvtree(make_path(a), make_path(b), std::move(o)), p, done);
+    });
+    REQ_RETURN(p);
+}
+
+#endif
 
 MODULE = IO::AIO                PACKAGE = IO::AIO::WD
 

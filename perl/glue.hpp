@@ -202,6 +202,16 @@ inline preq* sv_to_preq(pTHX_ SV* sv) {
 
 // ---- delivering results --------------------------------------------------------------
 
+/// Holds a reference to the callback while it runs (it may replace itself).
+struct cb_ref {
+    PerlInterpreter* my_perl;
+    SV* cv;
+    cb_ref(pTHX_ SV* c) : my_perl(aTHX), cv(c) { SvREFCNT_inc_simple_void_NN(c); }
+    ~cb_ref() { SvREFCNT_dec(cv); }
+    cb_ref(const cb_ref&) = delete;
+    cb_ref& operator=(const cb_ref&) = delete;
+};
+
 /// Run p's callback with the arguments push() puts on the stack and errno set
 /// to err. Called from the engine's poll_cb (a C++ frame).
 template <class Push>
@@ -212,19 +222,35 @@ inline void deliver(preq* p, int err, Push&& push) {
         p->ro_off = false;
     }
     if (!p->cb) return;
+    cb_ref keep(aTHX_ p->cb);
     dSP;
     ENTER;
     SAVETMPS;
     PUSHMARK(SP);
     push(aTHX_ SP);
     PUTBACK;
-    SV* cb = p->cb;
-    SvREFCNT_inc_simple_void_NN(cb);  // the callback may replace itself
-    SAVEFREESV(cb);
     errno = err;
-    call_perl(aTHX_ cb, G_VOID | G_DISCARD, false);
+    call_perl(aTHX_ keep.cv, G_VOID | G_DISCARD, false);
     FREETMPS;
     LEAVE;
+}
+
+/// deliver() for callbacks with no argument or one argument that is not a
+/// mortal: call_sv(G_DISCARD) has its own scope, so none is needed here.
+inline void deliver_plain(preq* p, int err, SV* arg) {
+    dTHXa(g_perl);
+    if (p->ro_off) {
+        SvREADONLY_off(p->data);
+        p->ro_off = false;
+    }
+    if (!p->cb) return;
+    cb_ref keep(aTHX_ p->cb);
+    dSP;
+    PUSHMARK(SP);
+    if (arg) XPUSHs(arg);
+    PUTBACK;
+    errno = err;
+    call_perl(aTHX_ keep.cv, G_VOID | G_DISCARD, false);
 }
 
 /// A completion that owns its preq and hands the typed result to F.
@@ -333,15 +359,14 @@ inline SV* new_wd_sv(pTHX_ aio::wd w) {
 }
 
 /// A parsed path argument: a wd (or none: the process working directory)
-/// and the bytes of the path. The bytes live in `keep`, a copy the request
-/// holds, so nothing here owns memory.
+/// and the bytes of the path, pointing into the caller's scalars (valid for
+/// the duration of the XS call: the C++ request copies them). Nothing here
+/// owns memory, so a croak while parsing leaks nothing.
 struct path_in {
     const aio::wd* wd = nullptr;  // null: no wd given
     bool null_wd = false;         // [undef, path]: fails with ENOENT
     const char* ptr = ".";
     STRLEN len = 1;
-    SV* keep = nullptr;  // path copy and/or wd object, owned by the caller's preq
-    SV* keep_wd = nullptr;
 };
 
 inline void get_path(pTHX_ SV* path, path_in& out, const char* name) {
@@ -351,16 +376,13 @@ inline void get_path(pTHX_ SV* path, path_in& out, const char* name) {
         if (SvTYPE(rv) == SVt_PVAV && AvFILLp(reinterpret_cast<AV*>(rv)) == 1) {
             SV* wdob = AvARRAY(reinterpret_cast<AV*>(rv))[0];
             path = AvARRAY(reinterpret_cast<AV*>(rv))[1];
-            if (wdob && SvOK(wdob)) {
+            if (wdob && SvOK(wdob))
                 out.wd = sv_to_wd(aTHX_ wdob);
-                out.keep_wd = SvREFCNT_inc_NN(SvRV(wdob));
-            } else {
+            else
                 out.null_wd = true;
-            }
             if (!path) path = &PL_sv_undef;
         } else if (SvTYPE(rv) == SVt_PVMG && SvOBJECT(rv) && SvSTASH(rv) == g_stash_wd) {
             out.wd = INT2PTR(const aio::wd*, SvIVX(rv));
-            out.keep_wd = SvREFCNT_inc_NN(rv);
             return;  // the wd itself: "."
         } else {
             croak(
@@ -368,11 +390,12 @@ inline void get_path(pTHX_ SV* path, path_in& out, const char* name) {
                 "object or a [IO::AIO::WD, path] pair");
         }
     }
-    out.keep = newSVsv(path);
-    out.ptr = SvPVbyte(out.keep, out.len);
+    // a magical scalar could change under us when the next argument is read
+    if (SvMAGICAL(path)) path = sv_2mortal(newSVsv(path));
+    out.ptr = SvPVbyte(path, out.len);
 }
 
-/// Phase 2: the aio::path_arg for a parsed path.
+/// Phase 2: the aio::path_arg for a parsed path (copies the bytes and the wd).
 inline aio::path_arg make_path(const path_in& in) {
     std::string s(in.ptr, in.len);
     if (in.null_wd) return aio::path_arg(aio::wd(), std::move(s));
@@ -383,12 +406,6 @@ inline aio::path_arg make_path(const path_in& in) {
 /// Keep sv (a reference we own) alive until the request is done.
 inline void hold(preq* p, SV* sv) {
     if (sv) p->hold[p->nhold++] = sv;
-}
-
-/// Move the SVs a path argument holds into the request's preq.
-inline void hold_path(preq* p, path_in& in) {
-    hold(p, std::exchange(in.keep, nullptr));
-    hold(p, std::exchange(in.keep_wd, nullptr));
 }
 
 // ---- small conversions ----------------------------------------------------------------------
