@@ -9,6 +9,7 @@ use lib 't/lib';
 use Test::More;
 use AioTest;
 use Config;
+use Cwd ();
 
 my $treescan = "/usr/bin/treescan";
 plan skip_all => "$treescan (libio-aio-perl) not installed" unless -f $treescan;
@@ -37,7 +38,18 @@ gen($root, 3);
 
 # the module under test (blib when prove -b), and IO::AIO 4.80 itself
 my $vendor = $Config{vendorarch};
-my @ours = ours() ? (map "-I$_", grep { !ref && m{/blib/} } @INC) : ("-I$vendor");
+my @ours = ("-I$vendor");
+if (ours()) {
+    (my $lib = $INC{"IO/AIO.pm"}) =~ s{/IO/AIO\.pm$}{};
+    my ($arch) = grep { !ref && -f "$_/auto/IO/AIO/AIO.so" } @INC;
+    @ours = map { "-I" . Cwd::abs_path($_) } $lib, $arch;
+}
+{
+    # the subprocesses really load the module under test
+    local $ENV{PERL5LIB};
+    my $path = `$^X @ours -MIO::AIO -e 'print \$INC{"IO/AIO.pm"}'`;
+    is(Cwd::abs_path($path), Cwd::abs_path($INC{"IO/AIO.pm"}), "treescan runs with the module under test");
+}
 my $have_480 = -f "$vendor/IO/AIO.pm";
 
 sub treescan {
