@@ -352,11 +352,15 @@ void run_feeder(preq* p) {
     LEAVE;
 }
 
+/// The group behind a GRP object (croaks like IO::AIO for a finished one).
+preq* grp_preq(pTHX_ SV* sv) {
+    preq* p = sv_to_preq(aTHX_ sv);
+    if (!p) croak("busy IO::AIO::REQ object expected");
+    if (!p->r->is_group) croak("IO::AIO::GRP method on a request that is not a group");
+    return p;
+}
+
 aio::group grp_of(preq* p) {
-    if (!p->r->is_group) {
-        dTHXa(g_perl);
-        croak("IO::AIO::GRP method on a request that is not a group");
-    }
     aio::detail::acquire(p->r);
     return aio::group(p->r);
 }
@@ -1001,8 +1005,8 @@ aio_fiemap(SV* fh, IV start, SV* length, U32 flags, SV* count, SV* callback = &P
     int fd = sv_fileno_croak(aTHX_ fh, false);
     std::optional<std::uint64_t> len;
     if (SvOK(length)) len = static_cast<std::uint64_t>(SvIV(length));
-    std::optional<std::uint32_t> cnt;
-    if (SvOK(count)) cnt = static_cast<std::uint32_t>(SvIV(count));
+    std::optional<std::uint32_t> cnt;  /* undef (or negative, as in IO::AIO): all extents */
+    if (SvOK(count) && SvIV(count) >= 0) cnt = static_cast<std::uint32_t>(SvIV(count));
     SV* cv = get_cb(aTHX_ callback);
     SUBMIT(p, cv, {
         hold(p, newSVsv(fh));
@@ -2157,8 +2161,7 @@ void
 add(SV* grp, ...)
     PPCODE:
 {
-    preq* g = sv_to_preq(aTHX_ grp);
-    if (!g) croak("busy IO::AIO::REQ object expected");
+    preq* g = grp_preq(aTHX_ grp);
     for (int i = 1; i < items; ++i) {
         SV* arg = ST(i);
         if (GIMME_V != G_VOID) XPUSHs(sv_2mortal(newSVsv(arg)));
@@ -2189,7 +2192,7 @@ cancel_subs(SV* grp)
     CODE:
 {
     preq* p = sv_to_preq(aTHX_ grp);
-    if (p && p->is_group) {
+    if (p && p->r->is_group) {
         SvREFCNT_dec(p->feeder);
         p->feeder = nullptr;
         grp_of(p).cancel_subs();
@@ -2201,8 +2204,7 @@ result(SV* grp, ...)
     CODE:
 {
     int err = errno;
-    preq* p = sv_to_preq(aTHX_ grp);
-    if (!p) croak("busy IO::AIO::REQ object expected");
+    preq* p = grp_preq(aTHX_ grp);
     AV* av = newAV();
     if (items > 1) av_extend(av, items - 2);
     for (int i = 1; i < items; ++i)
@@ -2216,8 +2218,7 @@ void
 errno(SV* grp, int errorno = errno)
     CODE:
 {
-    preq* p = sv_to_preq(aTHX_ grp);
-    if (!p) croak("busy IO::AIO::REQ object expected");
+    preq* p = grp_preq(aTHX_ grp);
     grp_of(p).set_errno(errorno);
 }
 
@@ -2225,8 +2226,7 @@ void
 limit(SV* grp, int limit)
     CODE:
 {
-    preq* p = sv_to_preq(aTHX_ grp);
-    if (!p) croak("busy IO::AIO::REQ object expected");
+    preq* p = grp_preq(aTHX_ grp);
     ENGINE_CALL(grp_of(p).limit(limit < 0 ? 0 : static_cast<std::size_t>(limit)));
 }
 
@@ -2234,8 +2234,7 @@ void
 feed(SV* grp, SV* callback = &PL_sv_undef)
     CODE:
 {
-    preq* p = sv_to_preq(aTHX_ grp);
-    if (!p) croak("busy IO::AIO::REQ object expected");
+    preq* p = grp_preq(aTHX_ grp);
     SvREFCNT_dec(p->feeder);
     p->feeder = newSVsv(callback);
     ENGINE_CALL(grp_of(p).feed([p](aio::group&) { run_feeder(p); }));
