@@ -136,6 +136,12 @@ struct preq {
     void* ext = nullptr;   // op-specific C++ state, freed with ext_free
     void (*ext_free)(void*) = nullptr;
     preq* next_free = nullptr;
+    // The request handle the front function returned, kept (moved, not
+    // copied) until the request is done: releasing it then touches the
+    // request's cache line on the thread that already holds it, instead of
+    // right after submission while a worker runs it.
+    alignas(aio::request_base) unsigned char handle[sizeof(aio::request_base)];
+    bool has_handle = false;
 };
 
 inline MGVTBL preq_vtbl = {};  // identifies our magic on request objects
@@ -170,6 +176,7 @@ inline void preq_free(preq* p) noexcept {
         SvREFCNT_dec(p->feeder);
     }
     if (p->ext_free) p->ext_free(p->ext);
+    if (p->has_handle) std::launder(reinterpret_cast<aio::request_base*>(p->handle))->~request_base();
     if (g_nfree < 1024) {
         p->next_free = g_free;
         g_free = p;
@@ -273,9 +280,11 @@ struct completion {
 /// Attach p to a freshly submitted request (we are the poll thread, so its
 /// completion cannot have run yet).
 template <class T, class F>
-inline void attach(const aio::request<T>& h, preq* p, F f) {
+inline void attach(aio::request<T>&& h, preq* p, F f) {
     p->r = h.native();
     aio::detail::set_completion(h.native(), completion<T, F>(p, std::move(f)));
+    ::new (static_cast<void*>(p->handle)) aio::request_base(std::move(h));
+    p->has_handle = true;
 }
 
 // ---- argument helpers (phase 1: may croak, create no C++ objects) -----------------------
