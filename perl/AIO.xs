@@ -705,6 +705,7 @@ aio_open(SV* pathname, int flags, int mode, SV* callback = &PL_sv_undef)
         p->i1 = flags & O_ACCMODE;
         attach(aio::open(make_path(pi), flags, static_cast<mode_t>(mode)), p,
                [](preq* q, aio::result<int>& r) {
+                   if (!q->cb && r) ::close(*r);  /* nobody can ever get this descriptor */
                    deliver(q, r.err(), [q, &r](pTHX_ SV**& sp) {
                        XPUSHs(r ? new_fh(aTHX_ * r, q->i1) : &PL_sv_undef);
                    });
@@ -1427,7 +1428,7 @@ fadvise(SV* fh, IV offset, IV length, IV advice)
     PROTOTYPE: $$$$
     CODE:
 {
-    int fd = sv_fileno(aTHX_ fh, false);
+    int fd = sv_fileno_croak(aTHX_ fh, false);
     auto r = aio::sys::fadvise(fd, offset, length, static_cast<int>(advice));
     RETVAL = r ? 0 : r.err();
 }
@@ -1439,8 +1440,8 @@ sendfile(SV* ofh, SV* ifh, IV offset, UV count)
     PROTOTYPE: $$$$
     CODE:
 {
-    int ofd = sv_fileno(aTHX_ ofh, true);
-    int ifd = sv_fileno(aTHX_ ifh, false);
+    int ofd = sv_fileno_croak(aTHX_ ofh, true);
+    int ifd = sv_fileno_croak(aTHX_ ifh, false);
     RETVAL = aio::sys::sendfile(ofd, ifd, offset, count);
 }
     OUTPUT:
@@ -1540,8 +1541,8 @@ splice(SV* rfh, SV* off_in, SV* wfh, SV* off_out, UV length, unsigned int flags)
     PROTOTYPE: $$$$$$
     CODE:
 {
-    int rfd = sv_fileno(aTHX_ rfh, false);
-    int wfd = sv_fileno(aTHX_ wfh, true);
+    int rfd = sv_fileno_croak(aTHX_ rfh, false);
+    int wfd = sv_fileno_croak(aTHX_ wfh, true);
     std::optional<std::int64_t> oi, oo;
     if (SvOK(off_in)) oi = SvIV(off_in);
     if (SvOK(off_out)) oo = SvIV(off_out);
@@ -1556,8 +1557,8 @@ tee(SV* rfh, SV* wfh, UV length, unsigned int flags)
     PROTOTYPE: $$$$
     CODE:
 {
-    int rfd = sv_fileno(aTHX_ rfh, false);
-    int wfd = sv_fileno(aTHX_ wfh, true);
+    int rfd = sv_fileno_croak(aTHX_ rfh, false);
+    int wfd = sv_fileno_croak(aTHX_ wfh, true);
     auto r = aio::sys::tee(rfd, wfd, length, flags);
     RETVAL = r ? static_cast<IV>(*r) : (errno = r.err(), -1);
 }
@@ -1569,7 +1570,7 @@ pipesize(SV* rfh, int new_size = -1)
     PROTOTYPE: $;$
     CODE:
 {
-    int fd = sv_fileno(aTHX_ rfh, false);
+    int fd = sv_fileno_croak(aTHX_ rfh, false);
     auto r = new_size >= 0 ? aio::sys::pipesize(fd, new_size) : aio::sys::pipesize(fd);
     RETVAL = r ? *r : (errno = r.err(), -1);
 }
@@ -1623,7 +1624,7 @@ accept4(SV* rfh, SV* sockaddr, int salen, int flags)
     PPCODE:
 {
     /* Linux accept4(2); not an aiopp function (the C++ library has no sockets) */
-    int fd = sv_fileno(aTHX_ rfh, false);
+    int fd = sv_fileno_croak(aTHX_ rfh, false);
     socklen_t len = salen ? static_cast<socklen_t>(salen + 1) : 0;
     if (salen) {
         sv_upgrade(sockaddr, SVt_PV);

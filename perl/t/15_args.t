@@ -77,6 +77,19 @@ spew("$dir/f", "data");
     like($@, qr/^-3: illegal fh argument/, "a negative number is no handle");
 }
 
+# the synchronous helpers want handles too
+{
+    open my $r, "<", "$dir/f" or die;
+    eval { IO::AIO::sendfile(undef, $r, 0, 1) };
+    like($@, qr/illegal fh argument/, "sendfile with no output handle croaks");
+    eval { IO::AIO::sendfile($r, $r, 0, 1) };
+    like($@, qr/mode mismatch/, "sendfile to a read-only handle croaks");
+    eval { IO::AIO::splice($r, 0, $r, 0, 1, 0) };
+    like($@, qr/mode mismatch/, "splice to a read-only handle croaks");
+    eval { IO::AIO::pipesize(undef) };
+    like($@, qr/illegal fh argument/, "pipesize of undef croaks");
+}
+
 # request objects
 {
     eval { IO::AIO::REQ::cancel("nope") };
