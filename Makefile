@@ -28,7 +28,7 @@ run: build-release
 	@scripts/run.sh build/release $(RUN_TREE)
 
 test-%: build-%
-	cd build/$* && ctest --preset $* -j$(JOBS) --output-on-failure --no-tests=error \
+	ctest --preset $* -j$(JOBS) --output-on-failure --no-tests=error \
 	  || { echo "test suite '$*' failed"; exit 1; }
 
 test: deps
