@@ -341,15 +341,16 @@ void clear_foreign(pTHX_ SV* sv) {
 void run_feeder(preq* p) {
     dTHXa(g_perl);
     if (!p->feeder || !SvOK(p->feeder)) return;
-    dSP;
-    ENTER;
-    SAVETMPS;
-    PUSHMARK(SP);
-    XPUSHs(req_sv(aTHX_ p));
-    PUTBACK;
-    call_perl(aTHX_ p->feeder, G_VOID | G_DISCARD, true);
-    FREETMPS;
-    LEAVE;
+    SV* feeder = p->feeder;
+    SvREFCNT_inc_simple_void_NN(feeder);  // the feeder may replace itself
+    perl_scope(aTHX_ [&] {
+        SAVEFREESV(feeder);
+        dSP;
+        PUSHMARK(SP);
+        XPUSHs(req_sv(aTHX_ p));
+        PUTBACK;
+        call_perl(aTHX_ feeder, G_VOID | G_DISCARD, true);
+    });
 }
 
 /// The group behind a GRP object (croaks like IO::AIO for a finished one).
@@ -400,9 +401,8 @@ struct sv_holder {
 aio::unique_function<void(const aio::cptree_progress&)> progress_fn(pTHX_ SV* cv) {
     return [h = sv_holder(cv)](const aio::cptree_progress& pr) {
         dTHXa(g_perl);
+        perl_scope(aTHX_ [&] {
         dSP;
-        ENTER;
-        SAVETMPS;
         PUSHMARK(SP);
         HV* hv = newHV();
         hv_stores(hv, "entries_done", newSVuv(pr.entries_done));
@@ -413,8 +413,7 @@ aio::unique_function<void(const aio::cptree_progress&)> progress_fn(pTHX_ SV* cv
         XPUSHs(sv_2mortal(newRV_noinc(reinterpret_cast<SV*>(hv))));
         PUTBACK;
         call_perl(aTHX_ h.sv, G_VOID | G_DISCARD, false);
-        FREETMPS;
-        LEAVE;
+        });
     };
 }
 

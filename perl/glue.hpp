@@ -87,6 +87,30 @@ inline void call_perl(pTHX_ SV* cv, I32 flags, bool keep_err) {
     }
 }
 
+/// ENTER/SAVETMPS ... FREETMPS/LEAVE around f, also when f throws: a die
+/// (or a C++ error) leaves Perl's stacks intact, so the scope is closed; an
+/// exit has already unwound every Perl scope, so it is not closed twice.
+template <class F>
+inline void perl_scope(pTHX_ F&& f) {
+    ENTER;
+    SAVETMPS;
+    try {
+        f();
+    } catch (const perl_unwind& u) {
+        if (u.jmp != 2) {
+            FREETMPS;
+            LEAVE;
+        }
+        throw;
+    } catch (...) {
+        FREETMPS;
+        LEAVE;
+        throw;
+    }
+    FREETMPS;
+    LEAVE;
+}
+
 /// Resume an unwind caught by call_perl, after the engine returned.
 [[noreturn]] inline void resume_unwind(pTHX_ int jmp) {
     if (jmp == 3) {
@@ -176,7 +200,8 @@ inline void preq_free(preq* p) noexcept {
         SvREFCNT_dec(p->feeder);
     }
     if (p->ext_free) p->ext_free(p->ext);
-    if (p->has_handle) std::launder(reinterpret_cast<aio::request_base*>(p->handle))->~request_base();
+    if (p->has_handle)
+        std::launder(reinterpret_cast<aio::request_base*>(p->handle))->~request_base();
     if (g_nfree < 1024) {
         p->next_free = g_free;
         g_free = p;
@@ -230,16 +255,14 @@ inline void deliver(preq* p, int err, Push&& push) {
     }
     if (!p->cb) return;
     cb_ref keep(aTHX_ p->cb);
-    dSP;
-    ENTER;
-    SAVETMPS;
-    PUSHMARK(SP);
-    push(aTHX_ SP);
-    PUTBACK;
-    errno = err;
-    call_perl(aTHX_ keep.cv, G_VOID | G_DISCARD, false);
-    FREETMPS;
-    LEAVE;
+    perl_scope(aTHX_[&] {
+        dSP;
+        PUSHMARK(SP);
+        push(aTHX_ SP);
+        PUTBACK;
+        errno = err;
+        call_perl(aTHX_ keep.cv, G_VOID | G_DISCARD, false);
+    });
 }
 
 /// deliver() for callbacks with no argument or one argument that is not a

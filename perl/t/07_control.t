@@ -138,6 +138,20 @@ is(&IO::AIO::poll_cb("watcher", 1), 0, "poll_cb with arguments (as an event-loop
     is(ref $@ eq "HASH" && $@->{code}, 42, "exception objects propagate unchanged");
 }
 
+# many dying callbacks, each caught around flush: nothing accumulates
+{
+    my ($caught, $ok) = (0, 0);
+    for my $i (1 .. 300) {
+        my $grp = aio_group sub { $ok++ };
+        add $grp aio_nop sub { die "cb $i\n" };
+        eval { run_flush };
+        $caught++ if $@ eq "cb $i\n";
+        run_flush;
+    }
+    is($caught, 300, "each die came out of its flush");
+    is($ok, 300, "and every group still finished");
+}
+
 # $! in callbacks is the request's errno
 {
     my $e;
