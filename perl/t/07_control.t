@@ -145,7 +145,8 @@ is(&IO::AIO::poll_cb("watcher", 1), 0, "poll_cb with arguments (as an event-loop
         my $grp = aio_group sub { $ok++ };
         add $grp aio_nop sub { die "cb $i\n" };
         eval { run_flush };
-        $caught++ if $@ eq "cb $i\n";
+        # (IO::AIO 4.80 loses the message when the group callback runs after it)
+        $caught++ if $@ && (!ours() || $@ eq "cb $i\n");
         run_flush;
     }
     is($caught, 300, "each die came out of its flush");
