@@ -57,14 +57,16 @@ void on_submit(pTHX) {
 }
 
 /// Return the request object (non-void context) and run _on_next_submit.
-#define REQ_RETURN(p)                                   \
-    do {                                                \
-        if (g_on_next_submit) {                         \
-            PUTBACK;                                    \
-            on_submit(aTHX);                            \
-            SPAGAIN;                                    \
-        }                                               \
-        if (GIMME_V != G_VOID) XPUSHs(req_sv(aTHX_ p)); \
+/// The object is made first: the hook may run poll_cb and finish the request.
+#define REQ_RETURN(p)                                                   \
+    do {                                                                \
+        SV* obj_ = GIMME_V != G_VOID ? req_sv(aTHX_ p) : nullptr;       \
+        if (g_on_next_submit) {                                         \
+            PUTBACK;                                                    \
+            on_submit(aTHX);                                            \
+            SPAGAIN;                                                    \
+        }                                                               \
+        if (obj_) XPUSHs(obj_);                                         \
     } while (0)
 
 /// Phase 2 of an aio_* function: create the preq, run `stmt` (which submits
@@ -1351,12 +1353,13 @@ aio_group(SV* callback = &PL_sv_undef)
             });
         });
     });
+    SV* obj = req_sv(aTHX_ p);
     if (g_on_next_submit) {
         PUTBACK;
         on_submit(aTHX);
         SPAGAIN;
     }
-    XPUSHs(req_sv(aTHX_ p));
+    XPUSHs(obj);
 }
 
 void
