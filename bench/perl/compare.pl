@@ -25,7 +25,7 @@ my %mod = (
     "IO::AIO 4.80" => ["-I$vendor"],
 );
 my @bench = (
-    [nop => "1 000 000 aio_nop" => sub { ("$here/nop.pl", $o{nop}) }],
+    [nop => "$o{nop} aio_nop" => sub { ("$here/nop.pl", $o{nop}) }],
     [stat => "aio_stat of every T1 path, 32 in flight" => sub { ("$here/stat.pl", $o{tree}, 32) }],
     [treescan => "/usr/bin/treescan T1 > /dev/null" => sub { ("/usr/bin/treescan", $o{tree}) }],
 );
@@ -43,15 +43,16 @@ sub run1 {
     };
     my $wall = Time::HiRes::time - $t0;
     die "$name failed: $?\n" if $?;
-    return $wall if $name eq "treescan";
-    $out =~ /^\w+ \d+ ([\d.]+)$/m or die "$name: unexpected output: $out";
-    $1;
+    return [$wall] if $name eq "treescan";
+    $out =~ /^\w+ \d+ ([\d.]+) ([\d.]+) ([\d.]+)$/m or die "$name: unexpected output: $out";
+    [$1, $2, $3];
 }
 sub median { my @s = sort { $a <=> $b } @_; @s % 2 ? $s[$#s / 2] : ($s[@s / 2 - 1] + $s[@s / 2]) / 2 }
 
-printf "# load average %s; %d cores; %d repetitions, interleaved; medians in seconds\n",
+printf "# load average %s; %d cores; %d repetitions, interleaved; medians in seconds (CPU: nop/stat scripts only)\n",
     join(" ", (split ' ', `cat /proc/loadavg`)[0 .. 2]), `nproc` + 0, $o{reps};
-print "| benchmark | IO::AIO 4.80 | aiopp | speed-up |\n|---|---:|---:|---:|\n";
+print "| benchmark | IO::AIO 4.80 | aiopp | speed-up | main-thread CPU 4.80 / aiopp | process CPU 4.80 / aiopp |\n",
+      "|---|---:|---:|---:|---:|---:|\n";
 for my $b (@bench) {
     my ($name, $what, $args) = @$b;
     my %t;
@@ -60,8 +61,12 @@ for my $b (@bench) {
             push @{ $t{$m} }, run1($name, $mod{$m}, $args->());
         }
     }
-    my ($old, $new) = (median(@{ $t{"IO::AIO 4.80"} }), median(@{ $t{aiopp} }));
-    printf "| %s | %.3f | %.3f | %.2fx |\n", $what, $old, $new, $old / $new;
-    printf STDERR "# %s: 4.80 [%s] aiopp [%s]\n", $name, join(" ", map { sprintf "%.3f", $_ } @{ $t{"IO::AIO 4.80"} }),
-        join(" ", map { sprintf "%.3f", $_ } @{ $t{aiopp} });
+    my $med = sub { my ($m, $i) = @_; median(map { $_->[$i] } @{ $t{$m} }) };
+    my ($old, $new) = ($med->("IO::AIO 4.80", 0), $med->("aiopp", 0));
+    my $cpu = $name eq "treescan" ? ("| - | - ")
+        : sprintf("| %.2f / %.2f | %.2f / %.2f ", $med->("IO::AIO 4.80", 1), $med->("aiopp", 1),
+                  $med->("IO::AIO 4.80", 2), $med->("aiopp", 2));
+    printf "| %s | %.3f | %.3f | %.2fx %s|\n", $what, $old, $new, $old / $new, $cpu;
+    printf STDERR "# %s: 4.80 [%s] aiopp [%s]\n", $name, join(" ", map { sprintf "%.3f", $_->[0] } @{ $t{"IO::AIO 4.80"} }),
+        join(" ", map { sprintf "%.3f", $_->[0] } @{ $t{aiopp} });
 }

@@ -1,11 +1,20 @@
 #!/usr/bin/perl
 # aio_stat over every path of a tree, 32 requests in flight (each callback
 # submits the next). The path list is read first (find), outside the timing.
-# Prints "stat <n> <seconds>".
+# Prints "stat <n> <seconds> <main-thread CPU s> <process CPU s>" (CPU
+# includes reading the list).
 use strict;
 use warnings;
 use IO::AIO;
 use Time::HiRes ();
+
+# CPU seconds of this process's main thread and of the whole process (/proc)
+sub cpu {
+    my ($file) = @_;
+    open my $f, "<", $file or return 0;
+    my @f = split ' ', (<$f> =~ s/^.*\) //r);
+    ($f[11] + $f[12]) / 100;
+}
 
 my $root = shift // die "usage: stat.pl TREE [INFLIGHT]\n";
 my $inflight = shift // 32;
@@ -31,4 +40,4 @@ $submit->();
 IO::AIO::flush;
 my $t = Time::HiRes::time - $t0;
 die "only $ok of " . @paths . " stats succeeded\n" unless $ok == @paths;
-printf "stat %d %.4f\n", scalar @paths, $t;
+printf "stat %d %.4f %.2f %.2f\n", scalar @paths, $t, cpu("/proc/$$/task/$$/stat"), cpu("/proc/$$/stat");
