@@ -300,11 +300,38 @@ IO::AIO - Asynchronous/Advanced Input/Output (IO::AIO 4.80 interface on aiopp)
 =head1 DESCRIPTION
 
 This is IO::AIO's interface on top of aiopp, a C++20 rebuild of libeio.
-Programs written for IO::AIO 4.80 run unchanged. Everything is documented in
-IO::AIO's manual; the differences from IO::AIO 4.80 are listed in the aiopp
-sources, F<docs/perl.md>.
+Programs written for IO::AIO 4.80 run unchanged: every function, constant,
+prototype and export of 4.80 is provided, with the behaviour the IO::AIO
+manual documents. The differences from IO::AIO 4.80 are listed in the aiopp
+sources, F<docs/perl.md>. C<$IO::AIO::AIOPP> is true in this module.
 
-Additions: C<aio_cptree> and C<aio_mvtree> (exported on request) when the
-library provides them; C<$IO::AIO::AIOPP> is true.
+=head1 ADDITIONS
+
+When the aiopp library provides its tree operations, two more requests
+exist (exported on request, not by default):
+
+=over 4
+
+=item aio_cptree $srcpath, $dstpath[, \%options], $callback->($status, \%stats)
+
+Copies the tree at C<$srcpath> to C<$dstpath> (which must not exist), like
+C<cp -a>: directories, regular files (holes kept, reflinked where possible),
+symlinks, hard links within the tree, fifos, sockets and device nodes, with
+owners, modes and times. C<$status> is 0 or -1 (C<$!> set); C<%stats> holds
+C<entries dirs files symlinks specials hardlinks bytes renamed>, and after a
+failure C<path> and C<op> (the entry and the call that failed). The
+destination never holds a partially written file. Options: C<max_active>
+(steps in flight, default 16), C<xattrs> (copy extended attributes),
+C<progress> (a callback receiving a hash of C<entries_done entries_total
+bytes_done bytes_total totals_final>), C<progress_every> (entries between
+progress calls).
+
+=item aio_mvtree $srcpath, $dstpath[, \%options], $callback->($status, \%stats)
+
+Moves the tree: C<renameat2(RENAME_NOREPLACE)>, or, across file systems,
+C<aio_cptree> followed by removing the source once the copy is complete
+(C<$stats{renamed}> says which).
+
+=back
 
 =cut
