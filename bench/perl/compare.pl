@@ -2,7 +2,11 @@
 # Run the Perl benchmarks with IO::AIO on aiopp (perl/blib) and with Debian's
 # IO::AIO 4.80, interleaved, and print a Markdown table of the medians.
 #
-#   compare.pl [--reps N] [--nop N] [--tree DIR] [--blib DIR]
+#   compare.pl [--reps N] [--nop N] [--tree DIR] [--blib DIR] [--doc FILE]
+#
+# With --doc, the results also replace the Perl section of FILE (normally
+# docs/PERFORMANCE.md), between the <!-- perl:begin --> and <!-- perl:end -->
+# markers, which are added at the end when missing.
 use strict;
 use warnings;
 use Config;
@@ -13,7 +17,7 @@ use Time::HiRes ();
 
 my $here = dirname(__FILE__);
 my %o = (reps => 5, nop => 1_000_000, blib => "$here/../../perl/blib");
-GetOptions(\%o, "reps=i", "nop=i", "tree=s", "blib=s", "only=s") or die "bad options\n";
+GetOptions(\%o, "reps=i", "nop=i", "tree=s", "blib=s", "only=s", "doc=s") or die "bad options\n";
 $o{tree} //= `$here/../../scripts/t1.sh`;
 chomp $o{tree};
 my $vendor = $Config{vendorarch};
@@ -49,10 +53,13 @@ sub run1 {
 }
 sub median { my @s = sort { $a <=> $b } @_; @s % 2 ? $s[$#s / 2] : ($s[@s / 2 - 1] + $s[@s / 2]) / 2 }
 
+my $load0 = join " ", (split ' ', `cat /proc/loadavg`)[0 .. 2];
+my @table;
+sub out { print @_; push @table, @_ }
 printf "# load average %s; %d cores; %d repetitions, interleaved; medians in seconds (CPU: nop/stat scripts only)\n",
-    join(" ", (split ' ', `cat /proc/loadavg`)[0 .. 2]), `nproc` + 0, $o{reps};
-print "| benchmark | IO::AIO 4.80 | aiopp | speed-up | main-thread CPU 4.80 / aiopp | process CPU 4.80 / aiopp |\n",
-      "|---|---:|---:|---:|---:|---:|\n";
+    $load0, `nproc` + 0, $o{reps};
+out "| benchmark | IO::AIO 4.80 | aiopp | speed-up | main-thread CPU 4.80 / aiopp | process CPU 4.80 / aiopp |\n",
+    "|---|---:|---:|---:|---:|---:|\n";
 for my $b (@bench) {
     my ($name, $what, $args) = @$b;
     my %t;
@@ -66,7 +73,56 @@ for my $b (@bench) {
     my $cpu = $name eq "treescan" ? ("| - | - ")
         : sprintf("| %.2f / %.2f | %.2f / %.2f ", $med->("IO::AIO 4.80", 1), $med->("aiopp", 1),
                   $med->("IO::AIO 4.80", 2), $med->("aiopp", 2));
-    printf "| %s | %.3f | %.3f | %.2fx %s|\n", $what, $old, $new, $old / $new, $cpu;
+    out sprintf "| %s | %.3f | %.3f | %.2fx %s|\n", $what, $old, $new, $old / $new, $cpu;
     printf STDERR "# %s: 4.80 [%s] aiopp [%s]\n", $name, join(" ", map { sprintf "%.3f", $_->[0] } @{ $t{"IO::AIO 4.80"} }),
         join(" ", map { sprintf "%.3f", $_->[0] } @{ $t{aiopp} });
 }
+
+exit unless $o{doc};
+
+# ---- the Perl section of docs/PERFORMANCE.md -------------------------------------
+my $load1 = join " ", (split ' ', `cat /proc/loadavg`)[0 .. 2];
+chomp(my $cpu = `grep -m1 "model name" /proc/cpuinfo | cut -d: -f2` // "");
+$cpu =~ s/^\s+//;
+chomp(my $date = `date -u +%Y-%m-%d`);
+my $cmd = "bench/perl/run.sh" . ($o{reps} != 5 ? " build/release --reps $o{reps}" : "");
+chomp(my $rev = `git -C $here rev-parse --short HEAD 2>/dev/null` // "");
+my $composites = `$^X @{ $mod{aiopp} } -MIO::AIO -e 'print defined &IO::AIO::_aiopp_scandir ? "C++" : "Perl"'`;
+my $ncpu = `nproc` + 0;
+my $section = <<"END";
+<!-- perl:begin -->
+## Perl
+
+IO::AIO on aiopp (`perl/`, commit $rev, aio_scandir/aio_rmtree/aio_copy...
+in $composites) against Debian's IO::AIO 4.80: the same Perl scripts in one
+run, interleaved, $o{reps} repetitions each, medians. Measured $date on a
+$ncpu-core VM ($cpu) with load average $load0 at the start and $load1 at the
+end: the machine is shared with other builds, so absolute times drift —
+compare the ratios within one run. Command: `$cmd` (`make bench` runs it).
+
+* **aio_nop**: `bench/perl/nop.pl`: $o{nop} `aio_nop` with one shared
+  callback, `IO::AIO::poll_cb` after every 1024 submissions, then `flush`.
+* **aio_stat**: `bench/perl/stat.pl`: `aio_stat` of every path of T1
+  (`scripts/t1.sh`, 196 360 entries, warm cache), 32 in flight (each callback
+  submits the next); the path list is read before timing.
+* **treescan**: Debian's `/usr/bin/treescan T1 > /dev/null`, unchanged, wall
+  time of the whole process.
+* The CPU columns (`/proc`, utime+stime) show where the time goes: the main
+  thread runs Perl and the callbacks, the rest is the worker threads.
+
+@{[ join "", @table ]}
+<!-- perl:end -->
+END
+
+my $doc = $o{doc};
+my $text = -f $doc ? do { local (@ARGV, $/) = $doc; <> } : "# Performance\n";
+if ($text =~ /<!-- perl:begin -->.*?<!-- perl:end -->\n?/s) {
+    $text =~ s/<!-- perl:begin -->.*?<!-- perl:end -->\n?/$section/s;
+} else {
+    $text =~ s/\n*\z/\n\n/;
+    $text .= $section;
+}
+open my $fh, ">", $doc or die "$doc: $!";
+print $fh $text;
+close $fh;
+print "# wrote the Perl section of $doc\n";

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench (scripts/bench.sh) runs this: build perl/ against the release
-# build, then compare it with Debian's IO::AIO 4.80 (bench/perl/compare.pl).
+# build, then compare it with Debian's IO::AIO 4.80 (bench/perl/compare.pl),
+# writing the "Perl" section of docs/PERFORMANCE.md.
 #   bench/perl/run.sh [build-dir] [compare.pl options]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -11,4 +12,4 @@ if ! perl -e 'use Config; exit !-f "$Config{vendorarch}/IO/AIO.pm"'; then
   exit 0
 fi
 (cd "$here/perl" && perl Makefile.PL AIOPP_BUILD="$build" >/dev/null && make >/dev/null)
-exec perl "$here/bench/perl/compare.pl" --blib "$here/perl/blib" "$@"
+exec perl "$here/bench/perl/compare.pl" --blib "$here/perl/blib" --doc "$here/docs/PERFORMANCE.md" "$@"
