@@ -231,15 +231,16 @@ use IO::AIO;
     aioreq_pri 0;
     run_flush;
 
-    # higher priority runs first: with one worker kept busy, queue low then high
+    # higher priority runs first: with one worker kept busy, queue low then
+    # high (aio_busy requests: they always run on a worker thread)
     IO::AIO::max_parallel 1;
     my @order;
     IO::AIO::aio_busy 0.1;
     aioreq_pri(-4);
-    aio_nop sub { push @order, "low" };
+    IO::AIO::aio_busy 0, sub { push @order, "low" };
     aioreq_pri 4;
-    aio_nop sub { push @order, "high" };
-    aio_nop sub { push @order, "default" };
+    IO::AIO::aio_busy 0, sub { push @order, "high" };
+    IO::AIO::aio_busy 0, sub { push @order, "default" };
     run_flush;
     IO::AIO::min_parallel 8;
     is_deeply(\@order, [qw(high default low)], "requests run in priority order");
