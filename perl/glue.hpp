@@ -39,10 +39,12 @@
 #include "ops/fs_req.hpp"
 #include "ops/submit.hpp"
 
+// clang-format off: perl's headers must come in this order
 #define PERL_NO_GET_CONTEXT
 #include "EXTERN.h"
 #include "XSUB.h"
 #include "perl.h"
+// clang-format on
 
 #undef do_open
 #undef do_close
