@@ -39,11 +39,12 @@
 #include "ops/fs_req.hpp"
 #include "ops/submit.hpp"
 
-// clang-format off: perl's headers must come in this order
+// perl's headers must come in this order
+// clang-format off
 #define PERL_NO_GET_CONTEXT
 #include "EXTERN.h"
-#include "XSUB.h"
 #include "perl.h"
+#include "XSUB.h"
 // clang-format on
 
 #undef do_open
