@@ -2143,7 +2143,7 @@ cancel(SV* req)
 }
 
 void
-cb(SV* req, SV* callback = NO_INIT)
+cb(SV* req, ...)
     PPCODE:
 {
     preq* p = sv_to_preq(aTHX_ req);
@@ -2151,7 +2151,7 @@ cb(SV* req, SV* callback = NO_INIT)
     if (GIMME_V != G_VOID)
         XPUSHs(p->cb ? sv_2mortal(newRV_inc(p->cb)) : &PL_sv_undef);
     if (items > 1) {
-        SV* cv = get_cb(aTHX_ callback);
+        SV* cv = get_cb(aTHX_ ST(1));
         SV* old = p->cb;
         p->cb = cv ? SvREFCNT_inc_simple_NN(cv) : nullptr;
         SvREFCNT_dec(old);
