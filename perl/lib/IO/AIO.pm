@@ -156,6 +156,8 @@ sub _pl_move($$;$) {
     $grp;
 }
 
+our $_SCANDIR_NO_TYPES;    # tests: pretend the file system reports no d_type
+
 sub _pl_scandir($$;$) {
     my ($path, $maxreq, $cb) = @_;
     my $pri = aioreq_pri();
@@ -165,64 +167,71 @@ sub _pl_scandir($$;$) {
     aioreq_pri($pri);
     $grp->add(aio_wd($path, sub {
         my $wd = shift or return $grp->result;
+        # when the file system reports every entry's type, that is the answer
         aioreq_pri($pri);
-        $grp->add(aio_stat($wd, sub {
-            return $grp->result if $_[0];
-            my $now = time;
-            my @st1 = (stat _)[0, 1, 3, 7, 9];
-            my $flags = READDIR_DIRS_FIRST();
-            $flags |= READDIR_DENTS() if $st1[2] < 2;    # nlink < 2: types may help
-            aioreq_pri($pri);
-            $grp->add(aio_readdirx($wd, $flags, sub {
-                my ($entries, $got) = @_;
-                return $grp->result unless $entries;
-                if ($flags & READDIR_DENTS()) {
-                    unless ($got & READDIR_FOUND_UNKNOWN()) {
-                        # every type is known: directories come first
-                        my @dirs;
-                        push @dirs, shift(@$entries)->[0]
-                            while @$entries && $entries->[0][1] == DT_DIR();
-                        return $grp->result(\@dirs, [map $_->[0], @$entries]);
-                    }
-                    $entries = [map $_->[0], @$entries];
-                }
-                aioreq_pri($pri);
-                $grp->add(aio_stat($wd, sub {
-                    my @st2 = (stat _)[0, 1, 3, 7, 9];
-                    my $ndirs = -1;    # unknown
-                    if ("@st1" eq "@st2" && $st2[4] != $now) {
-                        $ndirs = $st2[2] - 2;
-                        return $grp->result([], $entries) unless $ndirs;
-                    }
-                    my (@dirs, @nondirs);
-                    my $sg = aio_group(sub { $grp->result(\@dirs, \@nondirs) });
-                    $grp->add($sg);
-                    $sg->limit($maxreq);
-                    $sg->feed(sub {
-                        return unless @$entries;
-                        my $name = shift @$entries;
-                        aioreq_pri($pri);
-                        $sg->add(aio_stat([$wd, "$name/."], sub {
-                            return push @nondirs, $name if $_[0] < 0;
-                            aioreq_pri($pri);
-                            $sg->add(aio_lstat([$wd, $name], sub {
-                                if (-d _) {
-                                    push @dirs, $name;
-                                    unless (--$ndirs) {
-                                        push @nondirs, @$entries;
-                                        @$entries = ();
-                                    }
-                                } else {
-                                    push @nondirs, $name;
-                                }
-                            }));
-                        }));
-                    });
-                }));
-            }));
+        $grp->add(aio_readdirx($wd, READDIR_DENTS() | READDIR_DIRS_FIRST(), sub {
+            my ($entries, $got) = @_;
+            return $grp->result unless $entries;
+            unless ($got & READDIR_FOUND_UNKNOWN() || $IO::AIO::_SCANDIR_NO_TYPES) {
+                my (@dirs, @nondirs);
+                push @{ $_->[1] == DT_DIR() ? \@dirs : \@nondirs }, $_->[0] for @$entries;
+                return $grp->result(\@dirs, \@nondirs);
+            }
+            _pl_scandir_stat($grp, $wd, $maxreq, $pri);
         }));
     }));
     $grp;
+}
+
+# The manual's heuristics for file systems without d_type: the link count
+# (if the directory did not change while it was read) tells how many
+# subdirectories to look for; likely directories are stat'ed first.
+sub _pl_scandir_stat {
+    my ($grp, $wd, $maxreq, $pri) = @_;
+    aioreq_pri($pri);
+    $grp->add(aio_stat($wd, sub {
+        return $grp->result if $_[0];
+        my $now = time;
+        my @st1 = (stat _)[0, 1, 3, 7, 9];
+        aioreq_pri($pri);
+        $grp->add(aio_readdirx($wd, READDIR_DIRS_FIRST(), sub {
+            my ($entries) = @_;
+            return $grp->result unless $entries;
+            aioreq_pri($pri);
+            $grp->add(aio_stat($wd, sub {
+                my @st2 = (stat _)[0, 1, 3, 7, 9];
+                my $ndirs = -1;    # unknown
+                if ("@st1" eq "@st2" && $st2[4] != $now) {
+                    $ndirs = $st2[2] - 2;
+                    return $grp->result([], $entries) unless $ndirs;
+                }
+                my (@dirs, @nondirs);
+                my $sg = aio_group(sub { $grp->result(\@dirs, \@nondirs) });
+                $grp->add($sg);
+                $sg->limit($maxreq);
+                $sg->feed(sub {
+                    return unless @$entries;
+                    my $name = shift @$entries;
+                    aioreq_pri($pri);
+                    $sg->add(aio_stat([$wd, "$name/."], sub {
+                        return push @nondirs, $name if $_[0] < 0;
+                        aioreq_pri($pri);
+                        $sg->add(aio_lstat([$wd, $name], sub {
+                            if (-d _) {
+                                push @dirs, $name;
+                                unless (--$ndirs) {
+                                    push @nondirs, @$entries;
+                                    @$entries = ();
+                                }
+                            } else {
+                                push @nondirs, $name;
+                            }
+                        }));
+                    }));
+                });
+            }));
+        }));
+    }));
 }
 
 sub _pl_rmtree($;$) {
