@@ -5,9 +5,17 @@
 //   submit ──► ready_[9] (FIFO per priority) ──► worker claims a batch ──►
 //   execute ──► results_ (FIFO) ──► poll_cb runs callbacks ──► done
 //
+// With the io_uring executor (src/uring/ring.hpp), requests whose op the
+// ring runs take a parallel path with the same states:
+//
+//   submit ──► the ring's queues[9] ──► SQE (at most depth in flight) ──►
+//   kernel ──► CQE ──► poll_cb reaps it into results_ ──► callbacks ──► done
+//
 // * Two locks. mu_ guards the ready queues and the pool bookkeeping; res_mu_
 //   guards the result queue. A thread never waits for one while holding the
-//   other, except in the fork handlers (which take mu_ then res_mu_).
+//   other, except in the fork handlers (which take the ring's lock, then mu_,
+//   then res_mu_). The ring's own lock is never taken with mu_ or res_mu_
+//   held; the ring may take mu_ under its lock (to hand a request to the pool).
 // * Workers claim several requests per lock acquisition (about nready /
 //   nthreads, at most kMaxBatch), so queue traffic is amortised when the
 //   queue is long and every thread gets work when it is short.
@@ -17,13 +25,25 @@
 //   A worker that leaves work behind wakes the next one (a wake chain).
 // * The eventfd is written when the result queue goes from empty to
 //   non-empty and read (reset) when poll_cb empties it, both under res_mu_,
-//   so it is readable exactly while results are pending.
+//   so it is readable exactly while results are pending. The kernel also
+//   writes it when it posts ring completions, which count as pending results
+//   (npending) until poll_cb reaps them: the reset happens only when the
+//   result queue and the completion queue are both empty, and is followed by
+//   one more look at the completion queue (a completion whose write the reset
+//   swallowed is seen there, and the descriptor is made readable again).
+// * The ring is fed from its queues at submission (from any thread, under
+//   the ring's lock; submissions made by callbacks inside poll_cb are fed
+//   together when poll_cb takes the next results or returns), and after each
+//   reap. max_parallel(0) stops the feeding as it stops the workers.
 //
 // Cancel state machine (both executors obey it):
-//   ready    cancel sets `cancelled`; the worker that claims it skips the
-//            syscall and passes it straight to the result queue.
-//   execute  the syscall runs to completion (the io_uring executor asks the
-//            kernel to cancel it); the result is discarded.
+//   ready    cancel sets `cancelled`; the worker (or the ring feeder) that
+//            takes it skips the syscall and passes it straight to the result
+//            queue.
+//   execute  pool: the syscall runs to completion; the result is discarded.
+//            ring: the canceller also submits IORING_OP_ASYNC_CANCEL for its
+//            slot; the kernel either stops the op (ECANCELED) or lets it
+//            finish; either way its completion arrives and is discarded.
 //   pending  poll_cb finishes it without calling the callback.
 //   done     nothing happens.
 // A cancelled request still travels to the result queue so that group
@@ -44,6 +64,9 @@
 namespace aio::detail {
 
 class ring_executor;
+
+/// The context whose poll_cb is running on this thread (nullptr outside).
+extern constinit thread_local context_impl* polling_ctx;
 
 /// CLOCK_MONOTONIC in nanoseconds.
 std::int64_t now_ns() noexcept;
@@ -93,17 +116,26 @@ class context_impl {
         // pushed, so a worker may claim it before it is counted.
         std::uint64_t c = claimed_.load(std::memory_order_relaxed);
         std::uint64_t s = submitted_.load(std::memory_order_relaxed);
-        return s > c ? static_cast<std::size_t>(s - c) : 0;
+        return (s > c ? static_cast<std::size_t>(s - c) : 0) + ring_nready();
     }
-    std::size_t npending() const noexcept { return npending_.load(std::memory_order_relaxed); }
+    std::size_t npending() const noexcept {
+        return npending_.load(std::memory_order_relaxed) + ring_ncompleted();
+    }
     std::size_t nthreads() const noexcept { return nthreads_.load(std::memory_order_relaxed); }
 
     void reinit();
     executor_kind executor() const noexcept;
+    /// The io_uring executor, or nullptr (tests use it to shrink the ring).
+    ring_executor* ring() const noexcept { return ring_; }
 
     /// Hand a finished request to the result queue (workers, ring reaper).
     void push_result(req* r);
     void push_results(req_queue& q);
+    /// Queue an already counted request for the worker pool (the ring hands
+    /// over requests it must not or could not run). Safe from any thread.
+    void run_on_pool(req* r);
+    /// Hand submissions deferred during poll_cb to the ring (poll thread).
+    void feed_ring();
 
     // fork handlers (see fork.cpp)
     void lock_for_fork();
@@ -156,10 +188,14 @@ class context_impl {
     void wake_if_needed();  // mu_ held
     void drain_intake();    // mu_ held
 
+    std::size_t ring_nready() const noexcept;
+    std::size_t ring_ncompleted() const noexcept;
+
     int finish(req* r);  // run callback, group bookkeeping, release
     void group_dec(group_req* g);
     std::size_t take_results(std::size_t max);
-    void make_readable();  // res_mu_ held
+    void make_readable();   // res_mu_ held
+    void reset_readable();  // res_mu_ held
     void drain_for_shutdown();
     void open_eventfd();
     void stop_threads();
@@ -202,8 +238,9 @@ class context_impl {
     alignas(64) std::atomic<std::size_t> nreqs_{0};
     alignas(64) std::atomic<std::size_t> npending_{0};
 
-    ring_executor* ring_ = nullptr;
-    context_impl* fork_next_ = nullptr;  // registry of live contexts (fork.cpp)
+    ring_executor* ring_ = nullptr;                  // set by the constructor and reinit() only
+    executor_kind kind_ = executor_kind::automatic;  // as asked for (reinit makes a new ring)
+    context_impl* fork_next_ = nullptr;              // registry of live contexts (fork.cpp)
     context_impl* fork_prev_ = nullptr;
     friend struct fork_registry;
     friend void fork_register(context_impl* c);

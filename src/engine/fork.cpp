@@ -6,7 +6,11 @@
 // parent's threads: reinit() (called by the user in the child) forgets the
 // workers, frees every queued or pending request without calling back, and
 // opens a fresh eventfd. Requests that were executing in a parent worker at
-// fork time, and groups waiting for them, are abandoned (not freed).
+// fork time, and groups waiting for them, are abandoned (not freed). The
+// same holds for the io_uring executor: the child frees the requests queued
+// for the ring, abandons those in it, drops its mapping of the parent's ring
+// without reaping or submitting anything (the ring's memory is shared with
+// the parent), and sets up a ring of its own.
 #include <pthread.h>
 #include <unistd.h>
 
@@ -39,12 +43,23 @@ struct fork_registry {
             c->unlock_after_fork();
         reg.mu.unlock();
     }
+    // In the child, before anything else runs: the rings are the parent's
+    // (shared memory); no context may touch its ring again, whether or not
+    // the child calls reinit() (a child that exits without it still runs
+    // the destructors).
+    static void child() {
+        auto& reg = get();
+        for (context_impl* c = reg.head; c; c = c->fork_next_) {
+            if (c->ring_) c->ring_->forked();
+        }
+        after();
+    }
 };
 
 void fork_register(context_impl* c) {
     static std::once_flag once;
     std::call_once(once, [] {
-        pthread_atfork(&fork_registry::prepare, &fork_registry::after, &fork_registry::after);
+        pthread_atfork(&fork_registry::prepare, &fork_registry::after, &fork_registry::child);
     });
     auto& reg = fork_registry::get();
     std::lock_guard lk(reg.mu);
@@ -65,6 +80,7 @@ void fork_unregister(context_impl* c) {
 }
 
 void context_impl::lock_for_fork() {
+    if (ring_) ring_->lock();  // first: the ring may take mu_ under its lock
     mu_.lock();
     res_mu_.lock();
 }
@@ -72,6 +88,7 @@ void context_impl::lock_for_fork() {
 void context_impl::unlock_after_fork() {
     res_mu_.unlock();
     mu_.unlock();
+    if (ring_) ring_->unlock();
 }
 
 void context_impl::reinit() {
@@ -113,6 +130,9 @@ void context_impl::reinit() {
     ::close(efd_.load());
     efd_armed_ = false;
     open_eventfd();
+    // A ring of the child's own (the parent's is shared memory: never touched
+    // here), or the pool if io_uring is unavailable now.
+    ring_ = ring_executor::create(*this, kind_);
 }
 
 }  // namespace aio::detail

@@ -1,6 +1,7 @@
 // Result side of the engine: poll_cb and friends, groups and cancellation.
 // Everything here runs on the poll thread (the one calling poll_cb), except
-// cancel() of a plain request, which only sets an atomic flag.
+// cancel() of a plain request, which only sets an atomic flag (and, for a
+// request in the io_uring executor, submits a cancel under the ring's lock).
 #include <poll.h>
 #include <time.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <exception>
+#include <utility>
 
 #include "engine/context_impl.hpp"
 #include "uring/ring.hpp"
@@ -39,13 +41,48 @@ struct first_error {
     }
 };
 
+// Marks this thread as running ctx's poll_cb (submissions to ctx's ring are
+// deferred meanwhile) and hands them to the ring when poll_cb returns.
+struct polling_scope {
+    context_impl* ctx;
+    context_impl* outer;
+    explicit polling_scope(context_impl* c) : ctx(c), outer(std::exchange(polling_ctx, c)) {}
+    ~polling_scope();
+    polling_scope(const polling_scope&) = delete;
+    polling_scope& operator=(const polling_scope&) = delete;
+};
+
 }  // namespace
 
-// Move up to max (0 = all) results into taken_. Resets the eventfd when the
-// result queue becomes empty. Returns whether anything was taken.
+constinit thread_local context_impl* polling_ctx = nullptr;
+
+polling_scope::~polling_scope() {
+    polling_ctx = outer;
+    ctx->feed_ring();
+}
+
+void context_impl::feed_ring() {
+    if (ring_) ring_->feed();
+}
+
+// Move up to max (0 = all) results into taken_, after reaping the ring's
+// completions into the result queue (which also refills the ring). Resets
+// the eventfd when nothing is pending any more. Returns how many were taken.
 std::size_t context_impl::take_results(std::size_t max) {
-    if (ring_) ring_->reap();
+    req_queue reaped;
+    if (ring_) ring_->reap(reaped);
     std::lock_guard lk(res_mu_);
+    if (!reaped.empty()) {
+        // No eventfd write: they are taken right now, and if some stay in
+        // results_ (max), the descriptor is made readable below.
+        std::size_t k = 0;
+        for (req* r = reaped.head; r; r = r->next) {
+            r->state.store(req_state::pending, std::memory_order_relaxed);
+            ++k;
+        }
+        npending_.fetch_add(k, std::memory_order_relaxed);
+        results_.splice(reaped);
+    }
     std::size_t n = 0;
     if (!max) {
         for (req* r = results_.head; r; r = r->next)
@@ -59,18 +96,31 @@ std::size_t context_impl::take_results(std::size_t max) {
             ++n;
         }
     }
-    if (results_.empty() && efd_armed_) {
-        efd_armed_ = false;
-        std::uint64_t v;
-        ssize_t rc;
-        do
-            rc = ::read(efd_.load(std::memory_order_relaxed), &v, sizeof v);
-        while (rc < 0 && errno == EINTR);
+    if (!results_.empty()) {
+        if (!efd_armed_) make_readable();
+    } else if (!ring_) {
+        if (efd_armed_) reset_readable();
+    } else if (!ring_->has_completions()) {
+        // The kernel writes the eventfd too: reset it whenever nothing is
+        // pending, then look once more, because the reset may have swallowed
+        // the write of a completion posted after the check.
+        reset_readable();
+        if (ring_->has_completions()) make_readable();
     }
     return n;
 }
 
+void context_impl::reset_readable() {
+    efd_armed_ = false;
+    std::uint64_t v;
+    ssize_t rc;
+    do
+        rc = ::read(efd_.load(std::memory_order_relaxed), &v, sizeof v);
+    while (rc < 0 && errno == EINTR);
+}
+
 int context_impl::poll_cb(std::size_t* processed) {
+    polling_scope scope(this);
     for (;;) {
         if (!ring_ && taken_.empty() && npending_.load(std::memory_order_relaxed) == 0 &&
             !max_outstanding_.load(std::memory_order_relaxed))
@@ -129,10 +179,23 @@ void context_impl::poll_wait() {
             std::lock_guard lk(res_mu_);
             if (!results_.empty()) return;
         }
-        if (ring_ && ring_->has_completions()) return;
+        if (ring_) {
+            ring_->feed();  // a callback may wait here for what it submitted
+            if (ring_->has_completions()) return;
+        }
         pollfd p{efd_.load(std::memory_order_relaxed), POLLIN, 0};
         int rc = ::poll(&p, 1, -1);
         if (rc < 0 && errno != EINTR) return;
+        if (rc > 0 && ring_) {
+            // A kernel write that came after its completion was reaped
+            // leaves the descriptor readable with nothing pending: reset it
+            // (as take_results would) instead of spinning on it.
+            std::lock_guard lk(res_mu_);
+            if (results_.empty() && !ring_->has_completions()) {
+                reset_readable();
+                if (ring_->has_completions()) make_readable();
+            }
+        }
     }
 }
 
@@ -236,7 +299,11 @@ void context_impl::drain_for_shutdown() {
     max_outstanding_.store(0);
     max_poll_reqs_.store(0);
     max_poll_time_.store(0);
-    if (ring_) ring_->drain();
+    if (ring_) {
+        req_queue q;
+        ring_->drain(q);
+        push_results(q);
+    }
     {
         std::lock_guard lk(mu_);
         drain_intake();

@@ -59,12 +59,12 @@ std::int64_t now_ns() noexcept {
     return std::int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
 }
 
-context_impl::context_impl(const context_options& opts) {
+context_impl::context_impl(const context_options& opts) : kind_(opts.executor) {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     ncpu_ = n > 0 ? static_cast<unsigned>(n) : 1;
     publish();  // submitters read the pool view before any worker exists
     open_eventfd();
-    ring_ = ring_executor::create(*this, opts.executor);
+    ring_ = ring_executor::create(*this, kind_);  // registers the eventfd
     fork_register(this);
 }
 
@@ -86,6 +86,14 @@ executor_kind context_impl::executor() const noexcept {
     return ring_ ? executor_kind::uring : executor_kind::pool;
 }
 
+std::size_t context_impl::ring_nready() const noexcept {
+    return ring_ ? ring_->nready() : 0;
+}
+
+std::size_t context_impl::ring_ncompleted() const noexcept {
+    return ring_ ? ring_->ncompleted() : 0;
+}
+
 // ---- submission -------------------------------------------------------------
 
 void context_impl::submit(req* r) {
@@ -100,11 +108,20 @@ void context_impl::submit(req* r) {
         push_result(r);
         return;
     }
-    if (ring_ && ring_->try_submit(r)) return;
+    if (ring_ && ring_->accepts(*r)) {
+        // The poll thread inside poll_cb defers: poll_cb feeds the ring as
+        // soon as it takes the next results or returns, in one io_uring_enter.
+        r->in_ring = true;
+        ring_->submit(r, polling_ctx == this);
+        return;
+    }
+    run_on_pool(r);
+}
 
-    // Lock-free intake; workers move it into the priority queues under mu_.
-    // The submitter reads the published pool view to decide whether a worker
-    // must be woken, and takes mu_ only then.
+// Lock-free intake; workers move it into the priority queues under mu_.
+// The submitter reads the published pool view to decide whether a worker
+// must be woken, and takes mu_ only then.
+void context_impl::run_on_pool(req* r) {
     req* head = intake_.load(std::memory_order_relaxed);
     do
         r->next = head;
@@ -477,10 +494,13 @@ void context_impl::make_readable() {
 // ---- pool size ----------------------------------------------------------------
 
 void context_impl::min_parallel(unsigned n) {
-    std::lock_guard lk(mu_);
-    if (wanted_.load() < n) wanted_.store(n);
-    publish();
-    wake_if_needed();
+    {
+        std::lock_guard lk(mu_);
+        if (wanted_.load() < n) wanted_.store(n);
+        publish();
+        wake_if_needed();
+    }
+    if (ring_) ring_->feed();  // max_parallel(0) may have held requests back
 }
 
 void context_impl::max_parallel(unsigned n) {

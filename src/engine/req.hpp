@@ -47,7 +47,7 @@ struct req {
     std::uint8_t opcode = 0;  // detail::op, see src/ops/op.hpp
     std::int8_t pri = 0;      // -4..4
     bool is_group = false;
-    bool in_ring = false;     // being executed by the io_uring executor
+    bool in_ring = false;     // handed to the io_uring executor (set at submission)
     int err = 0;              // errno reported by the operation
     std::int64_t result = 0;  // the syscall's return value
     completion complete;      // adapts result -> user callback; may be empty

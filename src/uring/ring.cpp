@@ -1,5 +1,794 @@
-// Placeholder until the io_uring executor lands: every request goes to the pool.
+// The io_uring executor (liburing). docs/api/uring.md is the user's view.
+//
+// Which executor a context gets (create):
+//   context_options::executor  pool -> pool; uring -> the ring if it works.
+//   automatic                  AIOPP_EXECUTOR=pool|uring|auto decides; unset
+//                              or auto: the ring if it works, for the ops
+//                              measured faster on it (auto_on_ring).
+//   A process under a seccomp filter gets the ring only when the code asks
+//   for it (options = uring): a filter may kill the process on
+//   io_uring_setup, and ring ops bypass the filter's syscall rules.
+//   "Works" means: io_uring_setup succeeds (no ENOSYS, EPERM from
+//   io_uring_disabled or seccomp, ENOMEM), a NOP round trip completes and the
+//   eventfd can be registered. Anything else: the pool alone. No SQPOLL.
+//
+// Requests wait in the ring's nine priority queues and enter the ring while
+// fewer than depth_ are in flight ("in flight" = submitted, completion not
+// yet reaped). Each holds a slot for that time: the slot index is the SQE's
+// user_data and keeps what the kernel writes into (struct statx) and the
+// resolved paths. Cancel SQEs carry user_data 0 and their completions are
+// ignored. Slots are bounded by depth and cancels by one per slot, so the
+// completion queue (twice the ring's size) never overflows. A slot is reused
+// only after its completion was reaped, under mu_, and a cancel is submitted
+// under mu_ too, so a cancel can never hit the slot's next request.
+//
+// accepts() keeps on the pool whatever the ring would do differently from
+// the syscall (see docs/api/uring.md for the list and the reasons). Results
+// the pool executor would have handled differently are re-run on the pool:
+// EINTR or a leaked restart code (the pool retries), ECANCELED when nobody
+// cancelled (the kernel cancels a thread's queued requests when it exits),
+// statx ENOSYS/EPERM (fstatat fallback), fdatasync EINVAL/ENOSYS (fsync
+// fallback), sync_file_range ENOSYS (fdatasync fallback).
 #include "uring/ring.hpp"
+
+#include "engine/context_impl.hpp"
+
+#ifdef AIOPP_HAVE_URING
+
+#include <fcntl.h>
+#include <liburing.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <vector>
+
+#include "ops/fs_req.hpp"
+#include "ops/op.hpp"
+
+namespace aio::detail {
+
+namespace {
+
+constexpr unsigned kEntries = 256;  // SQ size; the CQ is twice that
+constexpr int kPriorities = pri_max - pri_min + 1;
+constexpr std::size_t kOps = static_cast<std::size_t>(op::count_);
+
+// The opcode each op maps to (IORING_OP_LAST: not a ring op).
+int opcode_of(op o) noexcept {
+    switch (o) {
+        case op::nop:
+            return IORING_OP_NOP;
+        case op::read:
+            return IORING_OP_READ;
+        case op::write:
+            return IORING_OP_WRITE;
+        case op::open:
+            return IORING_OP_OPENAT;
+        case op::close:
+            return IORING_OP_CLOSE;
+        case op::stat:
+        case op::lstat:
+        case op::fstat:
+            return IORING_OP_STATX;
+        case op::fsync:
+        case op::fdatasync:
+            return IORING_OP_FSYNC;
+        case op::allocate:
+            return IORING_OP_FALLOCATE;
+        case op::sync_file_range:
+            return IORING_OP_SYNC_FILE_RANGE;
+        case op::unlink:
+        case op::rmdir:
+            return IORING_OP_UNLINKAT;
+        case op::rename:
+        case op::rename2:
+            return IORING_OP_RENAMEAT;
+        case op::mkdir:
+            return IORING_OP_MKDIRAT;
+        case op::symlink:
+            return IORING_OP_SYMLINKAT;
+        case op::link:
+            return IORING_OP_LINKAT;
+        default:
+            return IORING_OP_LAST;
+    }
+}
+
+// Ops that go to the ring under `automatic`, by measurement (docs/
+// PERFORMANCE.md, section io_uring): nops, the stat storm and small-file
+// open+read+close were all faster on the ring than on the pool, so every
+// mapped op does. executor_kind::uring sends every op the kernel supports.
+bool auto_on_ring(op) noexcept {
+    return true;
+}
+
+bool seccomp_filtered() noexcept {
+    std::FILE* f = std::fopen("/proc/self/status", "re");
+    if (!f) return false;
+    char line[256];
+    bool filtered = false;
+    while (std::fgets(line, sizeof line, f)) {
+        if (std::strncmp(line, "Seccomp:", 8) == 0) {
+            filtered = std::atoi(line + 8) != 0;
+            break;
+        }
+    }
+    std::fclose(f);
+    return filtered;
+}
+
+// The executor this context should try, after the environment variable.
+executor_kind wanted_kind(executor_kind kind, bool& asked_in_code) noexcept {
+    asked_in_code = kind != executor_kind::automatic;
+    if (asked_in_code) return kind;
+    const char* env = std::getenv("AIOPP_EXECUTOR");
+    if (!env) return executor_kind::automatic;
+    if (std::strcmp(env, "pool") == 0) return executor_kind::pool;
+    if (std::strcmp(env, "uring") == 0) return executor_kind::uring;
+    return executor_kind::automatic;  // "auto", or anything unknown
+}
+
+// A wd (not aio::cwd) with the path "." — the pool renames/removes it by its
+// recorded absolute path (src/ops/namespace.cpp).
+bool is_wd_itself(const path_arg& p) noexcept {
+    return p.dir.impl() && p.path == ".";
+}
+
+file_time to_time(const statx_timestamp& t) noexcept {
+    return {t.tv_sec, t.tv_nsec};
+}
+
+// Exactly as src/ops/metadata.cpp fills stat_t from statx.
+void fill(stat_t& s, const struct statx& x) noexcept {
+    s.dev = makedev(x.stx_dev_major, x.stx_dev_minor);
+    s.ino = x.stx_ino;
+    s.mode = x.stx_mode;
+    s.nlink = x.stx_nlink;
+    s.uid = x.stx_uid;
+    s.gid = x.stx_gid;
+    s.rdev = makedev(x.stx_rdev_major, x.stx_rdev_minor);
+    s.size = static_cast<std::int64_t>(x.stx_size);
+    s.blksize = x.stx_blksize;
+    s.blocks = static_cast<std::int64_t>(x.stx_blocks);
+    s.atime = to_time(x.stx_atime);
+    s.mtime = to_time(x.stx_mtime);
+    s.ctime = to_time(x.stx_ctime);
+    if (x.stx_mask & STATX_BTIME) s.btime = to_time(x.stx_btime);
+    s.mask = x.stx_mask;
+    s.attributes = x.stx_attributes;
+    s.attributes_mask = x.stx_attributes_mask;
+}
+
+// A kernel worker's wait interrupted (by a cancel, or by the exit of the
+// thread that submitted it): EINTR, or a restart code that was not turned
+// into EINTR on its way to the completion.
+bool interrupted(int res) noexcept {
+    constexpr int erestartsys = 512, erestartnointr = 513, erestartnohand = 514;
+    return res == -EINTR || res == -erestartsys || res == -erestartnointr || res == -erestartnohand;
+}
+
+void set_res(req& r, int res) noexcept {
+    if (res < 0) {
+        r.err = -res;
+        r.result = -1;
+    } else {
+        r.err = 0;
+        r.result = res;
+    }
+}
+
+class uring_executor final : public ring_executor {
+  public:
+    uring_executor(context_impl& ctx, io_uring& ring, bool all_ops) : ctx_(ctx), ring_(ring) {
+        io_uring_probe* probe = io_uring_get_probe_ring(&ring_);
+        for (std::size_t i = 0; i < kOps; ++i) {
+            auto o = static_cast<op>(i);
+            int code = opcode_of(o);
+            on_ring_[i] = code != IORING_OP_LAST && probe &&
+                          io_uring_opcode_supported(probe, code) && (all_ops || auto_on_ring(o));
+        }
+        if (probe) io_uring_free_probe(probe);
+        rlimit lim;
+        fsize_limited_ = ::getrlimit(RLIMIT_FSIZE, &lim) != 0 || lim.rlim_cur != RLIM_INFINITY;
+        slots_.resize(kEntries);
+        free_.reserve(kEntries);
+        for (unsigned i = kEntries; i-- > 0;)
+            free_.push_back(i);
+    }
+
+    ~uring_executor() override {
+        if (!abandoned_) io_uring_queue_exit(&ring_);
+    }
+
+    bool accepts(const req& r) const noexcept override;
+    void submit(req* r, bool defer) override;
+    void feed() override;
+    void reap(req_queue& done) override;
+    bool has_completions() const noexcept override { return ncompleted() != 0; }
+    bool in_fork_child() const noexcept { return forked_.load(std::memory_order_relaxed); }
+    std::size_t nready() const noexcept override { return queued_.load(std::memory_order_relaxed); }
+    std::size_t ncompleted() const noexcept override {
+        if (in_fork_child()) return 0;
+        unsigned tail = __atomic_load_n(ring_.cq.ktail, __ATOMIC_ACQUIRE);
+        unsigned head = __atomic_load_n(ring_.cq.khead, __ATOMIC_RELAXED);
+        return tail - head;
+    }
+    void cancel(req* r) override;
+    void drain(req_queue& done) override;
+    void abandon() override;
+    void forked() noexcept override { forked_.store(true, std::memory_order_relaxed); }
+    void lock() override { mu_.lock(); }
+    void unlock() override { mu_.unlock(); }
+    void depth(unsigned n) override {
+        std::lock_guard lk(mu_);
+        depth_.store(n < 1 ? 1 : n > kEntries ? kEntries : n, std::memory_order_relaxed);
+    }
+    unsigned depth() const noexcept override { return depth_.load(std::memory_order_relaxed); }
+    std::uint64_t submitted(std::uint8_t opcode) const noexcept override {
+        return opcode < kOps ? submitted_[opcode].load(std::memory_order_relaxed) : 0;
+    }
+
+  private:
+    // One request in the ring: what the kernel reads from or writes to.
+    struct slot {
+        req* r = nullptr;
+        bool cancel_sent = false;
+        int dirfd = AT_FDCWD, dirfd2 = AT_FDCWD;
+        const char* path = nullptr;
+        const char* path2 = nullptr;
+        struct statx sx;
+    };
+    enum class outcome { done, rerun };
+    enum class prep { ready, failed, pool };
+
+    void push(req* r) noexcept;
+    req* pop() noexcept;
+    void feed_locked(req_queue& done, req_queue& rerun);
+    prep prepare(slot& s) noexcept;
+    void fill_sqe(io_uring_sqe* sqe, slot& s) noexcept;
+    void submit_locked();
+    void recover_unsubmitted();
+    void reap_locked(req_queue& done, req_queue& rerun, bool draining);
+    outcome complete(slot& s, int res) noexcept;
+    void release_slot(unsigned idx) noexcept;
+    void prep_cancel(io_uring_sqe* sqe, unsigned i) noexcept;
+    void rerun_on_pool(req_queue& q);
+
+    context_impl& ctx_;
+    io_uring ring_;
+    std::array<bool, kOps> on_ring_{};
+    bool fsize_limited_ = false;  // RLIMIT_FSIZE when the ring was made
+    bool abandoned_ = false;
+    std::atomic<bool> forked_{false};  // this is a fork child: the ring is the parent's
+
+    // ---- guarded by mu_ (the SQ and the CQ are used only under it) ----------
+    std::mutex mu_;
+    req_queue queue_[kPriorities];
+    unsigned nonempty_ = 0;  // bit p: queue_[p] holds requests
+    std::vector<slot> slots_;
+    std::vector<unsigned> free_;
+    unsigned inflight_ = 0;
+    std::atomic<unsigned> depth_{kEntries};  // written under mu_
+    std::atomic<std::size_t> queued_{0};     // written under mu_, read anywhere
+    std::array<std::atomic<std::uint64_t>, kOps> submitted_{};
+};
+
+bool uring_executor::accepts(const req& r) const noexcept {
+    if (in_fork_child()) return false;
+    if (r.err || r.is_group || r.opcode >= kOps || !on_ring_[r.opcode]) return false;
+    auto o = static_cast<op>(r.opcode);
+    if (o == op::nop) return true;  // a plain req, no fs_req fields
+    // Growing a file beyond RLIMIT_FSIZE raises SIGXFSZ in the thread that
+    // does it: blocked in a worker, fatal in the submitting thread.
+    if (fsize_limited_ && (o == op::write || o == op::allocate)) return false;
+    const auto& f = static_cast<const fs_req&>(r);
+    switch (o) {
+        case op::read:
+        case op::write:
+            // The ring's length is 32 bits, and its offset -1 means "the
+            // current position": a negative explicit offset (EINVAL from
+            // pread) stays on the pool, like a null buffer (EFAULT or not).
+            // So does the current position itself: read(2)/write(2) update
+            // it atomically (f_pos_lock), the ring does not, so two
+            // requests on one descriptor could use the same position.
+            if (f.length > UINT_MAX || f.at_position || f.offset < 0) return false;
+            return f.owned_buffer || f.buf != nullptr;
+        case op::fstat:
+            return f.fd >= 0;
+        case op::sync_file_range:
+            return f.length <= UINT_MAX;
+        case op::rmdir:
+        case op::rename:
+        case op::rename2:
+            return !is_wd_itself(f.path);
+        default:
+            return true;
+    }
+}
+
+// Counters written only under mu_ (and read anywhere): no atomic
+// read-modify-write needed.
+inline void bump(std::atomic<std::size_t>& a, long d) noexcept {
+    a.store(a.load(std::memory_order_relaxed) + static_cast<std::size_t>(d),
+            std::memory_order_relaxed);
+}
+inline void bump(std::atomic<std::uint64_t>& a) noexcept {
+    a.store(a.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+void uring_executor::push(req* r) noexcept {
+    int p = r->pri - pri_min;
+    queue_[p].push(r);
+    nonempty_ |= 1u << p;
+    bump(queued_, 1);
+}
+
+req* uring_executor::pop() noexcept {
+    if (!nonempty_) return nullptr;
+    int p = 31 - __builtin_clz(nonempty_);  // the highest priority with requests
+    req* r = queue_[p].pop();
+    if (queue_[p].empty()) nonempty_ &= ~(1u << p);
+    bump(queued_, -1);
+    return r;
+}
+
+void uring_executor::submit(req* r, bool defer) {
+    req_queue done, rerun;
+    {
+        std::lock_guard lk(mu_);
+        push(r);
+        if (!defer) feed_locked(done, rerun);
+    }
+    rerun_on_pool(rerun);
+    ctx_.push_results(done);
+}
+
+void uring_executor::feed() {
+    if (!queued_.load(std::memory_order_relaxed)) return;
+    req_queue done, rerun;
+    {
+        std::lock_guard lk(mu_);
+        feed_locked(done, rerun);
+    }
+    rerun_on_pool(rerun);
+    ctx_.push_results(done);
+}
+
+// Move queued requests into the ring, highest priority first, while slots
+// are free. Cancelled ones, and ones whose arguments fail before the
+// syscall, go to `done`; ones the pool must run to `rerun`. mu_ held.
+void uring_executor::feed_locked(req_queue& done, req_queue& rerun) {
+    if (in_fork_child() || ctx_.parallel() == 0)
+        return;  // max_parallel(0): queue without executing
+    unsigned added = 0;
+    while (inflight_ < depth_.load(std::memory_order_relaxed) && nonempty_) {
+        req* r = pop();
+        if (r->cancelled.load(std::memory_order_relaxed)) {
+            done.push(r);
+            continue;
+        }
+        r->state.store(req_state::execute, std::memory_order_relaxed);
+        unsigned idx = free_.back();
+        slot& s = slots_[idx];
+        s.r = r;
+        s.cancel_sent = false;
+        if (prep p = prepare(s); p != prep::ready) {
+            s.r = nullptr;
+            (p == prep::failed ? done : rerun).push(r);
+            continue;
+        }
+        io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+        if (!sqe) {  // cannot happen (the SQ is as large as the depth): stay queued
+            s.r = nullptr;
+            r->state.store(req_state::ready, std::memory_order_relaxed);
+            push(r);  // (at the back of its priority: cannot happen anyway)
+            break;
+        }
+        free_.pop_back();
+        fill_sqe(sqe, s);
+        io_uring_sqe_set_data64(sqe, idx + 1);
+        ++inflight_;
+        ++added;
+        bump(submitted_[r->opcode]);
+    }
+    if (added) submit_locked();
+}
+
+// Everything that can fail before the syscall, as the pool executor would
+// fail it: path resolution (ENOENT, EINVAL) and the owned read buffer
+// (ENOMEM): `failed` (r's errno set). `pool` for what only the pool does
+// exactly like the syscall.
+uring_executor::prep uring_executor::prepare(slot& s) noexcept {
+    req& r = *s.r;
+    auto o = static_cast<op>(r.opcode);
+    if (o == op::nop) return prep::ready;
+    auto& f = static_cast<fs_req&>(r);
+    auto ok = [](bool resolved) { return resolved ? prep::ready : prep::failed; };
+    switch (o) {
+        case op::open:
+        case op::stat:
+        case op::lstat:
+        case op::unlink:
+        case op::rmdir:
+        case op::mkdir:
+            return ok(resolve(r, f.path, s.dirfd, s.path));
+        case op::symlink:
+            return ok(resolve(r, f.path2, s.dirfd, s.path));
+        case op::link:
+        case op::rename:
+        case op::rename2:
+            return ok(resolve(r, f.path, s.dirfd, s.path) &&
+                      resolve(r, f.path2, s.dirfd2, s.path2));
+        case op::read:
+        case op::write:
+            // The ring runs I/O on descriptors with an offset (files, block
+            // devices); one cheap lseek tells. On the others (pipe, socket,
+            // FIFO, tty) pread/pwrite fail with ESPIPE, while the ring would
+            // ignore the offset and read or write (a write to a broken pipe
+            // raising SIGPIPE in the submitting thread, a read that waits
+            // for data completed by task work that interrupts that thread's
+            // epoll_wait): the pool gives the syscall's answer.
+            if (::lseek(f.fd, 0, SEEK_CUR) < 0) return prep::pool;
+            if (o == op::read && f.owned_buffer) {
+                try {
+                    f.data.resize(static_cast<std::size_t>(f.dataoffset) +
+                                  static_cast<std::size_t>(f.length));
+                } catch (const std::exception&) {  // bad_alloc, length_error
+                    f.fail(ENOMEM);
+                    return prep::failed;
+                }
+            }
+            return prep::ready;
+        default:
+            return prep::ready;
+    }
+}
+
+void uring_executor::fill_sqe(io_uring_sqe* sqe, slot& s) noexcept {
+    req& r = *s.r;
+    auto o = static_cast<op>(r.opcode);
+    if (o == op::nop) return io_uring_prep_nop(sqe);
+    auto& f = static_cast<fs_req&>(r);
+    auto off = static_cast<std::uint64_t>(f.offset);  // >= 0 (accepts)
+    auto len = static_cast<unsigned>(f.length);
+    constexpr int stat_flags = AT_NO_AUTOMOUNT | AT_STATX_SYNC_AS_STAT;
+    constexpr unsigned stat_mask = STATX_BASIC_STATS | STATX_BTIME;
+    switch (o) {
+        case op::read: {
+            void* buf = f.owned_buffer ? f.data.data() + f.dataoffset : f.buf;
+            return io_uring_prep_read(sqe, f.fd, buf, len, off);
+        }
+        case op::write: {
+            const void* buf = f.owned_buffer ? f.data.data() + f.dataoffset : f.buf;
+            return io_uring_prep_write(sqe, f.fd, buf, len, off);
+        }
+        case op::open:
+            io_uring_prep_openat(sqe, s.dirfd, s.path, f.flags, f.mode);
+            // The ring first tries an open inline with O_NONBLOCK forced on,
+            // which changes what opening a FIFO or a device does (a FIFO
+            // reader does not wait for a writer, a writer gets ENXIO).
+            // Unless the caller's flags make that attempt harmless, open in
+            // a kernel worker, blocking like open(2).
+            if (!(f.flags & (O_NONBLOCK | O_PATH | O_DIRECTORY))) sqe->flags |= IOSQE_ASYNC;
+            return;
+        case op::close:
+            return io_uring_prep_close(sqe, f.fd);
+        case op::stat:
+            return io_uring_prep_statx(sqe, s.dirfd, s.path, stat_flags, stat_mask, &s.sx);
+        case op::lstat:
+            return io_uring_prep_statx(sqe, s.dirfd, s.path, stat_flags | AT_SYMLINK_NOFOLLOW,
+                                       stat_mask, &s.sx);
+        case op::fstat:
+            return io_uring_prep_statx(sqe, f.fd, "", stat_flags | AT_EMPTY_PATH, stat_mask, &s.sx);
+        case op::fsync:
+            return io_uring_prep_fsync(sqe, f.fd, 0);
+        case op::fdatasync:
+            return io_uring_prep_fsync(sqe, f.fd, IORING_FSYNC_DATASYNC);
+        case op::allocate:
+            return io_uring_prep_fallocate(sqe, f.fd, f.flags, f.offset,
+                                           static_cast<off_t>(f.length));
+        case op::sync_file_range:
+            return io_uring_prep_sync_file_range(sqe, f.fd, len,
+                                                 static_cast<std::uint64_t>(f.offset), f.flags);
+        case op::unlink:
+            return io_uring_prep_unlinkat(sqe, s.dirfd, s.path, 0);
+        case op::rmdir:
+            return io_uring_prep_unlinkat(sqe, s.dirfd, s.path, AT_REMOVEDIR);
+        case op::rename:
+            return io_uring_prep_renameat(sqe, s.dirfd, s.path, s.dirfd2, s.path2, 0);
+        case op::rename2:
+            return io_uring_prep_renameat(sqe, s.dirfd, s.path, s.dirfd2, s.path2,
+                                          static_cast<unsigned>(f.flags));
+        case op::mkdir:
+            return io_uring_prep_mkdirat(sqe, s.dirfd, s.path, static_cast<mode_t>(f.mode));
+        case op::symlink:
+            return io_uring_prep_symlinkat(sqe, f.data.c_str(), s.dirfd, s.path);
+        case op::link:
+            return io_uring_prep_linkat(sqe, s.dirfd, s.path, s.dirfd2, s.path2, 0);
+        default:  // accepts() lets nothing else in
+            return io_uring_prep_nop(sqe);
+    }
+}
+
+// Hand the prepared SQEs to the kernel. A submission the kernel refuses
+// twice (ENOMEM, EAGAIN, a broken ring) is taken back and run on the pool:
+// the ring never sits on requests it could not submit. mu_ held.
+void uring_executor::submit_locked() {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        int rc = io_uring_submit(&ring_);
+        if (io_uring_sq_ready(&ring_) == 0) return;
+        if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY) break;
+    }
+    recover_unsubmitted();
+}
+
+// Take back the SQEs the kernel did not consume (without SQPOLL it reads the
+// SQ only inside io_uring_enter, which returned). mu_ held.
+void uring_executor::recover_unsubmitted() {
+    unsigned head = __atomic_load_n(ring_.sq.khead, __ATOMIC_ACQUIRE);
+    unsigned tail = ring_.sq.sqe_tail;
+    req_queue rerun;
+    for (unsigned i = head; i != tail; ++i) {
+        const io_uring_sqe& sqe = ring_.sq.sqes[i & ring_.sq.ring_mask];
+        std::uint64_t ud = sqe.user_data;
+        if (sqe.opcode == IORING_OP_ASYNC_CANCEL) {
+            if (sqe.addr >= 1 && sqe.addr <= kEntries) slots_[sqe.addr - 1].cancel_sent = false;
+            continue;
+        }
+        if (ud == 0 || ud > kEntries) continue;
+        slot& s = slots_[ud - 1];
+        req* r = s.r;
+        release_slot(static_cast<unsigned>(ud - 1));
+        r->err = 0;
+        rerun.push(r);
+    }
+    __atomic_store_n(ring_.sq.ktail, head, __ATOMIC_RELEASE);
+    ring_.sq.sqe_head = ring_.sq.sqe_tail = head;
+    // The pool takes mu_ (the engine's), never ours: safe to call here.
+    rerun_on_pool(rerun);
+}
+
+void uring_executor::release_slot(unsigned idx) noexcept {
+    slots_[idx].r = nullptr;
+    slots_[idx].cancel_sent = false;
+    free_.push_back(idx);
+    --inflight_;
+}
+
+void uring_executor::rerun_on_pool(req_queue& q) {
+    while (req* r = q.pop()) {
+        r->err = 0;
+        r->result = 0;
+        ctx_.run_on_pool(r);
+    }
+}
+
+// Record the kernel's answer in the request as the pool executor would.
+uring_executor::outcome uring_executor::complete(slot& s, int res) noexcept {
+    req& r = *s.r;
+    bool cancelled = r.cancelled.load(std::memory_order_relaxed);
+    auto o = static_cast<op>(r.opcode);
+    if (!cancelled && (res == -ECANCELED || (interrupted(res) && o != op::close)))
+        return outcome::rerun;
+    if (o == op::nop) {
+        set_res(r, res < 0 ? res : 0);
+        return outcome::done;
+    }
+    auto& f = static_cast<fs_req&>(r);
+    switch (o) {
+        case op::read:
+            if (f.owned_buffer)
+                f.data.resize(static_cast<std::size_t>(f.dataoffset) +
+                              static_cast<std::size_t>(res > 0 ? res : 0));
+            break;
+        case op::stat:
+        case op::lstat:
+        case op::fstat:
+            if (!cancelled && (res == -ENOSYS || res == -EPERM)) return outcome::rerun;
+            if (res == 0) {
+                stat_t st;
+                fill(st, s.sx);
+                f.out = st;
+            }
+            break;
+        case op::fdatasync:
+            if (!cancelled && (res == -EINVAL || res == -ENOSYS)) return outcome::rerun;
+            break;
+        case op::sync_file_range:
+            if (!cancelled && res == -ENOSYS) return outcome::rerun;
+            break;
+        default:
+            break;
+    }
+    set_res(r, res);
+    return outcome::done;
+}
+
+// Collect completions. mu_ held.
+void uring_executor::reap_locked(req_queue& done, req_queue& rerun, bool draining) {
+    unsigned head, n = 0;
+    io_uring_cqe* cqe;
+    io_uring_for_each_cqe(&ring_, head, cqe) {
+        ++n;
+        std::uint64_t ud = cqe->user_data;
+        if (ud == 0 || ud > kEntries) continue;  // a cancel's own completion
+        auto idx = static_cast<unsigned>(ud - 1);
+        slot& s = slots_[idx];
+        req* r = s.r;
+        outcome oc = complete(s, cqe->res);
+        release_slot(idx);
+        if (oc == outcome::rerun && !draining)
+            rerun.push(r);
+        else
+            done.push(r);
+    }
+    io_uring_cq_advance(&ring_, n);
+}
+
+void uring_executor::reap(req_queue& done) {
+    if (in_fork_child()) return;
+    req_queue finished, rerun;
+    {
+        std::lock_guard lk(mu_);
+        // Twice: completions of what the first feed submitted (NOPs, cached
+        // reads: done inside io_uring_enter) are collected at once.
+        for (int round = 0; round < 2; ++round) {
+            reap_locked(finished, rerun, false);
+            feed_locked(finished, rerun);
+        }
+    }
+    rerun_on_pool(rerun);
+    // Cancelled-while-queued requests and failed preparations are in
+    // finished too: all of them go to the result queue.
+    done.splice(finished);
+}
+
+// An IORING_OP_ASYNC_CANCEL for slot i. Its own completion (user_data 0)
+// is skipped when it succeeds, so that npending does not count it.
+void uring_executor::prep_cancel(io_uring_sqe* sqe, unsigned i) noexcept {
+    io_uring_prep_cancel64(sqe, i + 1, 0);
+    io_uring_sqe_set_data64(sqe, 0);
+    if (ring_.features & IORING_FEAT_CQE_SKIP) sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+}
+
+void uring_executor::cancel(req* r) {
+    if (in_fork_child()) return;
+    std::lock_guard lk(mu_);
+    for (unsigned i = 0; i < kEntries; ++i) {
+        slot& s = slots_[i];
+        if (s.r != r) continue;
+        if (s.cancel_sent) return;
+        io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+        if (!sqe) {
+            submit_locked();
+            sqe = io_uring_get_sqe(&ring_);
+            if (!sqe) return;
+        }
+        prep_cancel(sqe, i);
+        s.cancel_sent = true;
+        submit_locked();
+        return;
+    }
+    // Not in the ring: still queued (feed skips it) or already completed.
+}
+
+void uring_executor::drain(req_queue& done) {
+    std::lock_guard lk(mu_);
+    while (req* r = pop())
+        done.push(r);             // never executed, like the pool's queued requests
+    if (in_fork_child()) return;  // a fork child: what is in the ring is the parent's
+    for (unsigned i = 0; i < kEntries; ++i) {
+        slot& s = slots_[i];
+        if (!s.r || s.cancel_sent) continue;
+        io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+        if (!sqe) {
+            submit_locked();
+            sqe = io_uring_get_sqe(&ring_);
+            if (!sqe) break;
+        }
+        prep_cancel(sqe, i);
+        s.cancel_sent = true;
+    }
+    submit_locked();
+    req_queue rerun;  // stays empty: draining
+    while (inflight_) {
+        reap_locked(done, rerun, true);
+        if (!inflight_) break;
+        io_uring_cqe* cqe;
+        int rc = io_uring_wait_cqe(&ring_, &cqe);
+        if (rc < 0 && rc != -EINTR && rc != -EAGAIN) {
+            // The ring cannot tell us any more (it should not happen). The
+            // kernel may still write into what the requests in it point
+            // to: leave those requests and the slots allocated, forever.
+            new std::vector<slot>(std::move(slots_));
+            break;
+        }
+    }
+}
+
+void uring_executor::abandon() {
+    // The ring's memory is shared with the parent: do not reap, submit or
+    // register anything. Queued requests are ours to free; requests in the
+    // ring belong to the parent's kernel state and are abandoned.
+    while (req* r = pop()) {
+        r->state.store(req_state::done);
+        release(r);
+    }
+    // Unmapping and closing only drop this process's references.
+    io_uring_queue_exit(&ring_);
+    abandoned_ = true;
+}
+
+// A ring with the SQ/CQ sizes we need, or an errno.
+int setup_ring(io_uring& ring) noexcept {
+    io_uring_params p{};
+    p.flags = IORING_SETUP_SUBMIT_ALL;  // a bad SQE does not stop the ones after it
+    int rc = io_uring_queue_init_params(kEntries, &ring, &p);
+    if (rc == -EINVAL) {  // before 5.18
+        p = io_uring_params{};
+        rc = io_uring_queue_init_params(kEntries, &ring, &p);
+    }
+    if (rc < 0) return -rc;
+    if (!(p.features & IORING_FEAT_NODROP)) {  // before 5.5: completions could be lost
+        io_uring_queue_exit(&ring);
+        return ENOSYS;
+    }
+    // A NOP round trip: io_uring_enter may be filtered even when setup is not.
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring);
+    if (!sqe) {
+        io_uring_queue_exit(&ring);
+        return EIO;
+    }
+    io_uring_prep_nop(sqe);
+    io_uring_sqe_set_data64(sqe, 0);
+    io_uring_cqe* cqe = nullptr;
+    do
+        rc = io_uring_submit_and_wait(&ring, 1);
+    while (rc == -EINTR);
+    if (rc >= 0) rc = io_uring_peek_cqe(&ring, &cqe);
+    if (rc < 0 || !cqe || cqe->res != 0) {
+        io_uring_queue_exit(&ring);
+        return rc < 0 ? -rc : EIO;
+    }
+    io_uring_cqe_seen(&ring, cqe);
+    return 0;
+}
+
+}  // namespace
+
+ring_executor* ring_executor::create(context_impl& ctx, executor_kind kind) {
+    bool asked_in_code = false;
+    executor_kind k = wanted_kind(kind, asked_in_code);
+    if (k == executor_kind::pool) return nullptr;
+    if (!asked_in_code && seccomp_filtered()) return nullptr;
+    io_uring ring;
+    if (setup_ring(ring) != 0) return nullptr;
+    // Registered after the NOP: the descriptor must not start out readable.
+    if (io_uring_register_eventfd(&ring, ctx.poll_fileno()) < 0) {
+        io_uring_queue_exit(&ring);
+        return nullptr;
+    }
+    try {
+        return new uring_executor(ctx, ring, k == executor_kind::uring);
+    } catch (const std::bad_alloc&) {
+        io_uring_queue_exit(&ring);
+        return nullptr;
+    }
+}
+
+}  // namespace aio::detail
+
+#else  // !AIOPP_HAVE_URING
 
 namespace aio::detail {
 
@@ -8,3 +797,5 @@ ring_executor* ring_executor::create(context_impl&, executor_kind) {
 }
 
 }  // namespace aio::detail
+
+#endif

@@ -1,10 +1,22 @@
 // The io_uring executor's interface to the engine.
 //
-// The engine offers each request to the ring first; try_submit() returns
-// false for anything the ring cannot run (the request then goes to the
-// worker pool). Completions are reaped into the engine's result queue by
-// reap(), which poll_cb calls; the ring signals the engine's eventfd.
+// The engine asks accepts() at submission: requests the ring can run (their
+// op has a probed opcode and their arguments need nothing the pool executor
+// does differently) go to the ring's own priority queues; everything else
+// goes to the worker pool. The ring moves queued requests into the kernel,
+// highest priority first, while fewer than depth() are in flight: at
+// submission, and after poll_cb reaped completions. Completions reach the
+// engine through reap(), which poll_cb calls; the kernel signals the
+// engine's eventfd (registered with the ring) when it posts completions.
+//
+// Locking: every member function takes the ring's own mutex (never while the
+// caller holds the engine's mu_ or res_mu_, and the ring calls back into the
+// engine only after releasing it), except has_completions(), nready() and
+// ncompleted(), which read atomics.
 #pragma once
+
+#include <cstddef>
+#include <cstdint>
 
 #include "aio/context.hpp"
 
@@ -12,25 +24,56 @@ namespace aio::detail {
 
 class context_impl;
 struct req;
+struct req_queue;
 
 class ring_executor {
   public:
-    /// nullptr when io_uring is not wanted or not available.
+    /// nullptr when io_uring is not wanted or not available (see ring.cpp
+    /// for the rules: context_options, AIOPP_EXECUTOR, seccomp, probing).
     static ring_executor* create(context_impl& ctx, executor_kind kind);
     virtual ~ring_executor() = default;
 
-    /// Take r if the ring can run it now (mu_ not held).
-    virtual bool try_submit(req* r) = 0;
-    /// Move completed requests to the engine's result queue.
-    virtual void reap() = 0;
-    /// Whether completions are waiting to be reaped.
-    virtual bool has_completions() = 0;
-    /// Ask the kernel to cancel r (r->in_ring is set).
+    /// Whether r should run on the ring. Submitting thread, before r is queued.
+    virtual bool accepts(const req& r) const noexcept = 0;
+    /// Queue r (accepted) by its priority, then move queued requests into the
+    /// ring unless `defer` (the caller is the poll thread inside poll_cb,
+    /// which feeds the ring when it returns or reaps).
+    virtual void submit(req* r, bool defer) = 0;
+    /// Move queued requests into free ring slots (any thread).
+    virtual void feed() = 0;
+    /// Poll thread: append completed requests to done (results set, state
+    /// still execute), hand requests that must be re-run to the pool, and
+    /// refill the ring.
+    virtual void reap(req_queue& done) = 0;
+    /// Whether the completion queue holds entries not yet reaped.
+    virtual bool has_completions() const noexcept = 0;
+    /// Requests queued for the ring and not yet in it.
+    virtual std::size_t nready() const noexcept = 0;
+    /// Completions posted by the kernel and not yet reaped.
+    virtual std::size_t ncompleted() const noexcept = 0;
+    /// r was cancelled: if it is in the ring, ask the kernel to cancel it.
     virtual void cancel(req* r) = 0;
-    /// Wait for every request in the ring and hand it to the result queue.
-    virtual void drain() = 0;
-    /// After fork, in the child: forget the parent's ring without touching it.
+    /// Destructor (no workers left): append every queued request unexecuted,
+    /// cancel those in the ring and wait for all of them.
+    virtual void drain(req_queue& done) = 0;
+    /// After fork, in the child: free queued requests, abandon those in the
+    /// ring and release the mapping without touching the parent's ring.
     virtual void abandon() = 0;
+    /// In a fork child, from the atfork handler (before any other code):
+    /// the ring is the parent's; from now on accept nothing, reap nothing,
+    /// cancel nothing, and drain only what is queued (until reinit()).
+    virtual void forked() noexcept = 0;
+    /// Fork handlers: hold the ring's lock across fork().
+    virtual void lock() = 0;
+    virtual void unlock() = 0;
+
+    /// Maximum requests in the ring at once (tests shrink it; clamped to
+    /// 1..the ring's size).
+    virtual void depth(unsigned n) = 0;
+    virtual unsigned depth() const noexcept = 0;
+    /// Requests of op type `opcode` ever submitted to the kernel (tests and
+    /// diagnostics: which ops really ran on the ring).
+    virtual std::uint64_t submitted(std::uint8_t opcode) const noexcept = 0;
 };
 
 }  // namespace aio::detail

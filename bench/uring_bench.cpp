@@ -1,0 +1,406 @@
+// The io_uring executor against the worker pool, with raw liburing as the
+// floor, on the same work in the same run (docs/PERFORMANCE.md, "io_uring"):
+//
+//   nop     1 000 000 empty requests, submitted at once, callbacks run
+//   stat    stat of every regular file of tree T1 (scripts/t1.sh), 32 in flight
+//   small   open + read 4 KiB + close of 20 000 files, 32 files in flight;
+//           "sync" is the plain synchronous loop
+//
+// All times are per request (nop, stat) or per file (small); warm caches.
+//
+//   uring_bench [--benchmark_filter=...]     (T1: $AIOPP_T1 or /var/tmp/aiopp-t1;
+//                                             small files: $AIOPP_SMALL or
+//                                             /var/tmp/aiopp-small, made once)
+#include <benchmark/benchmark.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <liburing.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "aio/aio.hpp"
+
+namespace {
+
+constexpr int kNops = 1000000;
+constexpr int kInFlight = 32;
+constexpr int kSmallFiles = 20000;
+constexpr std::size_t kSmallSize = 4096;
+
+aio::context_options with(aio::executor_kind k) {
+    aio::context_options o;
+    o.executor = k;
+    return o;
+}
+
+void per_item(benchmark::State& state, std::size_t n, const char* name) {
+    state.counters[name] =
+        benchmark::Counter(static_cast<double>(state.iterations()) * static_cast<double>(n),
+                           benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+// Skip a benchmark whose context did not get the executor it is named after.
+bool got(benchmark::State& state, aio::context& ctx, aio::executor_kind want) {
+    if (ctx.executor() == want) return true;
+    state.SkipWithError("io_uring is not available");
+    return false;
+}
+
+// ---- nop ------------------------------------------------------------------------------
+
+void BM_nop_aiopp(benchmark::State& state, aio::executor_kind k) {
+    aio::context ctx(with(k));
+    if (!got(state, ctx, k)) return;
+    long called = 0;
+    for (auto _ : state) {
+        for (int i = 0; i < kNops; ++i)
+            aio::nop([&called](aio::result<void>) { ++called; }, ctx);
+        ctx.flush();
+    }
+    if (called != static_cast<long>(state.iterations()) * kNops)
+        state.SkipWithError("lost callbacks");
+    per_item(state, kNops, "ns_per_nop");
+}
+BENCHMARK_CAPTURE(BM_nop_aiopp, pool, aio::executor_kind::pool)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_nop_aiopp, uring, aio::executor_kind::uring)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The same nops in rounds of 1000 (submit, flush): the engine's cost per
+// request while its requests stay in the cache, without the cost of keeping
+// a million of them in memory at once.
+void BM_nop_aiopp_rounds(benchmark::State& state, aio::executor_kind k) {
+    aio::context ctx(with(k));
+    if (!got(state, ctx, k)) return;
+    long called = 0;
+    for (auto _ : state) {
+        for (int round = 0; round < kNops / 1000; ++round) {
+            for (int i = 0; i < 1000; ++i)
+                aio::nop([&called](aio::result<void>) { ++called; }, ctx);
+            ctx.flush();
+        }
+    }
+    if (called != static_cast<long>(state.iterations()) * kNops)
+        state.SkipWithError("lost callbacks");
+    per_item(state, kNops, "ns_per_nop");
+}
+BENCHMARK_CAPTURE(BM_nop_aiopp_rounds, pool, aio::executor_kind::pool)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_nop_aiopp_rounds, uring, aio::executor_kind::uring)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// Raw liburing: NOPs in batches as large as the ring, one io_uring_enter per
+// batch that submits and waits.
+void BM_nop_liburing(benchmark::State& state) {
+    constexpr unsigned batch = 256;
+    io_uring ring;
+    if (io_uring_queue_init(batch, &ring, 0) < 0) return state.SkipWithError("io_uring_queue_init");
+    long called = 0;
+    for (auto _ : state) {
+        for (int done = 0; done < kNops;) {
+            for (unsigned i = 0; i < batch; ++i)
+                io_uring_prep_nop(io_uring_get_sqe(&ring));
+            io_uring_submit_and_wait(&ring, batch);
+            unsigned head, n = 0;
+            io_uring_cqe* cqe;
+            io_uring_for_each_cqe(&ring, head, cqe) {
+                ++n;
+            }
+            io_uring_cq_advance(&ring, n);
+            done += static_cast<int>(n);
+            called += n;
+        }
+    }
+    io_uring_queue_exit(&ring);
+    per_item(state, static_cast<std::size_t>(called / state.iterations()), "ns_per_nop");
+}
+BENCHMARK(BM_nop_liburing)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// ---- stat storm over T1 ---------------------------------------------------------------
+
+void walk(const std::string& dir, std::vector<std::string>& files) {
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return;
+    while (dirent* e = ::readdir(d)) {
+        std::string name = e->d_name;
+        if (name == "." || name == "..") continue;
+        std::string p = dir + "/" + name;
+        if (e->d_type == DT_DIR)
+            walk(p, files);
+        else if (e->d_type == DT_REG)
+            files.push_back(std::move(p));
+    }
+    ::closedir(d);
+}
+
+const std::vector<std::string>& t1_files() {
+    static const std::vector<std::string> files = [] {
+        const char* env = std::getenv("AIOPP_T1");
+        std::vector<std::string> v;
+        walk(env ? env : "/var/tmp/aiopp-t1", v);
+        return v;
+    }();
+    return files;
+}
+
+void BM_stat_aiopp(benchmark::State& state, aio::executor_kind k) {
+    const auto& files = t1_files();
+    if (files.empty()) return state.SkipWithError("no tree T1: run scripts/t1.sh");
+    aio::context ctx(with(k));
+    if (!got(state, ctx, k)) return;
+    long ok = 0;
+    for (auto _ : state) {
+        std::size_t next = 0;
+        std::function<void()> start = [&] {
+            if (next == files.size()) return;
+            aio::stat(
+                files[next++],
+                [&](aio::result<aio::stat_t> r) {
+                    ok += r.has_value();
+                    start();
+                },
+                ctx);
+        };
+        for (int i = 0; i < kInFlight; ++i)
+            start();
+        ctx.flush();
+    }
+    if (ok != static_cast<long>(state.iterations() * files.size()))
+        state.SkipWithError("stat failed");
+    per_item(state, files.size(), "ns_per_stat");
+    state.counters["files"] = static_cast<double>(files.size());
+}
+BENCHMARK_CAPTURE(BM_stat_aiopp, pool, aio::executor_kind::pool)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_stat_aiopp, uring, aio::executor_kind::uring)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+void BM_stat_sync(benchmark::State& state) {
+    const auto& files = t1_files();
+    if (files.empty()) return state.SkipWithError("no tree T1: run scripts/t1.sh");
+    long ok = 0;
+    for (auto _ : state) {
+        for (const auto& f : files) {
+            struct statx x;
+            ok += ::statx(AT_FDCWD, f.c_str(), AT_NO_AUTOMOUNT, STATX_BASIC_STATS | STATX_BTIME,
+                          &x) == 0;
+        }
+    }
+    per_item(state, files.size(), "ns_per_stat");
+}
+BENCHMARK(BM_stat_sync)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_stat_liburing(benchmark::State& state) {
+    const auto& files = t1_files();
+    if (files.empty()) return state.SkipWithError("no tree T1: run scripts/t1.sh");
+    io_uring ring;
+    if (io_uring_queue_init(kInFlight, &ring, 0) < 0)
+        return state.SkipWithError("io_uring_queue_init");
+    std::vector<struct statx> bufs(kInFlight);
+    long ok = 0;
+    for (auto _ : state) {
+        std::size_t next = 0, done = 0;
+        auto prep = [&](unsigned slot) {
+            io_uring_sqe* sqe = io_uring_get_sqe(&ring);
+            io_uring_prep_statx(sqe, AT_FDCWD, files[next++].c_str(), AT_NO_AUTOMOUNT,
+                                STATX_BASIC_STATS | STATX_BTIME, &bufs[slot]);
+            io_uring_sqe_set_data64(sqe, slot);
+        };
+        for (unsigned s = 0; s < kInFlight && next < files.size(); ++s)
+            prep(s);
+        while (done < files.size()) {
+            io_uring_submit_and_wait(&ring, 1);
+            unsigned head, n = 0;
+            io_uring_cqe* cqe;
+            std::vector<unsigned> freed;
+            io_uring_for_each_cqe(&ring, head, cqe) {
+                ++n;
+                ok += cqe->res == 0;
+                freed.push_back(static_cast<unsigned>(cqe->user_data));
+            }
+            io_uring_cq_advance(&ring, n);
+            done += n;
+            for (unsigned s : freed)
+                if (next < files.size()) prep(s);
+        }
+    }
+    io_uring_queue_exit(&ring);
+    per_item(state, files.size(), "ns_per_stat");
+}
+BENCHMARK(BM_stat_liburing)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// ---- small files -------------------------------------------------------------------------
+
+const std::vector<std::string>& small_files() {
+    static const std::vector<std::string> files = [] {
+        const char* env = std::getenv("AIOPP_SMALL");
+        std::string dir = env ? env : "/var/tmp/aiopp-small";
+        std::string done = dir + ".done";
+        std::vector<std::string> v;
+        for (int i = 0; i < kSmallFiles; ++i) {
+            char name[32];
+            std::snprintf(name, sizeof name, "/%02d/%05d", i % 100, i);
+            v.push_back(dir + name);
+        }
+        if (::access(done.c_str(), F_OK) != 0) {
+            ::mkdir(dir.c_str(), 0755);
+            for (int d = 0; d < 100; ++d) {
+                char sub[8];
+                std::snprintf(sub, sizeof sub, "/%02d", d);
+                ::mkdir((dir + sub).c_str(), 0755);
+            }
+            std::string data(kSmallSize, 'x');
+            for (const auto& f : v) {
+                int fd = ::open(f.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+                if (fd < 0 ||
+                    ::write(fd, data.data(), data.size()) != static_cast<ssize_t>(kSmallSize))
+                    std::perror(f.c_str());
+                if (fd >= 0) ::close(fd);
+            }
+            ::close(::open(done.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+        }
+        // warm the caches (inodes, dentries, pages): every run measures the same thing
+        char buf[kSmallSize];
+        for (const auto& f : v) {
+            int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd >= 0 && ::pread(fd, buf, sizeof buf, 0) < 0) std::perror(f.c_str());
+            if (fd >= 0) ::close(fd);
+        }
+        return v;
+    }();
+    return files;
+}
+
+void BM_small_sync(benchmark::State& state) {
+    const auto& files = small_files();
+    std::vector<char> buf(kSmallSize);
+    long bytes = 0;
+    for (auto _ : state) {
+        for (const auto& f : files) {
+            int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
+            bytes += ::pread(fd, buf.data(), buf.size(), 0);
+            ::close(fd);
+        }
+    }
+    if (bytes != static_cast<long>(state.iterations() * files.size() * kSmallSize))
+        state.SkipWithError("short reads");
+    per_item(state, files.size(), "ns_per_file");
+}
+BENCHMARK(BM_small_sync)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_small_aiopp(benchmark::State& state, aio::executor_kind k) {
+    const auto& files = small_files();
+    aio::context ctx(with(k));
+    if (!got(state, ctx, k)) return;
+    std::vector<std::vector<char>> bufs(kInFlight, std::vector<char>(kSmallSize));
+    long bytes = 0;
+    for (auto _ : state) {
+        std::size_t next = 0;
+        std::function<void(int)> start = [&](int slot) {
+            if (next == files.size()) return;
+            aio::open(
+                files[next++], O_RDONLY | O_CLOEXEC, 0,
+                [&, slot](aio::result<int> fd) {
+                    if (!fd) return start(slot);
+                    int f = *fd;
+                    aio::read(
+                        f, 0, bufs[slot].data(), kSmallSize,
+                        [&, slot, f](aio::result<std::size_t> n) {
+                            bytes += static_cast<long>(n.value_or(0));
+                            aio::close(f, {}, ctx);
+                            start(slot);
+                        },
+                        ctx);
+                },
+                ctx);
+        };
+        for (int i = 0; i < kInFlight; ++i)
+            start(i);
+        ctx.flush();
+    }
+    if (bytes != static_cast<long>(state.iterations() * files.size() * kSmallSize))
+        state.SkipWithError("short reads");
+    per_item(state, files.size(), "ns_per_file");
+}
+BENCHMARK_CAPTURE(BM_small_aiopp, pool, aio::executor_kind::pool)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_small_aiopp, uring, aio::executor_kind::uring)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// Raw liburing, the same chain: open, then read, then close, 32 files in flight.
+void BM_small_liburing(benchmark::State& state) {
+    const auto& files = small_files();
+    io_uring ring;
+    if (io_uring_queue_init(2 * kInFlight, &ring, 0) < 0)
+        return state.SkipWithError("io_uring_queue_init");
+    std::vector<std::vector<char>> bufs(kInFlight, std::vector<char>(kSmallSize));
+    long bytes = 0;
+    // user_data: slot << 8 | step (0 open, 1 read, 2 close); the fd in fds[slot]
+    std::vector<int> fds(kInFlight, -1);
+    for (auto _ : state) {
+        std::size_t next = 0, closed = 0;
+        auto open_next = [&](unsigned slot) {
+            if (next == files.size()) return;
+            io_uring_sqe* sqe = io_uring_get_sqe(&ring);
+            io_uring_prep_openat(sqe, AT_FDCWD, files[next++].c_str(), O_RDONLY | O_CLOEXEC, 0);
+            io_uring_sqe_set_data64(sqe, std::uint64_t{slot} << 8);
+        };
+        for (unsigned s = 0; s < kInFlight; ++s)
+            open_next(s);
+        while (closed < files.size()) {
+            io_uring_submit_and_wait(&ring, 1);
+            unsigned head, n = 0;
+            io_uring_cqe* cqe;
+            std::vector<std::pair<std::uint64_t, int>> got;
+            io_uring_for_each_cqe(&ring, head, cqe) {
+                ++n;
+                got.emplace_back(cqe->user_data, cqe->res);
+            }
+            io_uring_cq_advance(&ring, n);
+            for (auto [ud, res] : got) {
+                auto slot = static_cast<unsigned>(ud >> 8);
+                io_uring_sqe* sqe;
+                switch (ud & 0xff) {
+                    case 0:
+                        fds[slot] = res;
+                        sqe = io_uring_get_sqe(&ring);
+                        io_uring_prep_read(sqe, res, bufs[slot].data(), kSmallSize, 0);
+                        io_uring_sqe_set_data64(sqe, ud | 1);
+                        break;
+                    case 1:
+                        bytes += res;
+                        sqe = io_uring_get_sqe(&ring);
+                        io_uring_prep_close(sqe, fds[slot]);
+                        io_uring_sqe_set_data64(sqe, (ud & ~std::uint64_t{0xff}) | 2);
+                        break;
+                    default:
+                        ++closed;
+                        open_next(slot);
+                }
+            }
+        }
+    }
+    io_uring_queue_exit(&ring);
+    if (bytes != static_cast<long>(state.iterations() * files.size() * kSmallSize))
+        state.SkipWithError("short reads");
+    per_item(state, files.size(), "ns_per_file");
+}
+BENCHMARK(BM_small_liburing)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();
