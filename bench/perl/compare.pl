@@ -26,8 +26,13 @@ my $vendor = $Config{vendorarch};
 
 my %mod = (
     aiopp => ["-I$o{blib}/lib", "-I$o{blib}/arch"],
+    "aiopp (pool)" => ["-I$o{blib}/lib", "-I$o{blib}/arch"],
     "IO::AIO 4.80" => ["-I$vendor"],
 );
+# aiopp's default executor uses io_uring where the kernel supports an op;
+# "aiopp (pool)" forces the worker threads (AIOPP_EXECUTOR=pool)
+my %env = ("aiopp (pool)" => "pool");
+my @mods = ("IO::AIO 4.80", "aiopp", "aiopp (pool)");
 my @bench = (
     [nop => "$o{nop} aio_nop" => sub { ("$here/nop.pl", $o{nop}) }],
     [stat => "aio_stat of every T1 path, 32 in flight" => sub { ("$here/stat.pl", $o{tree}, 32) }],
@@ -37,8 +42,11 @@ my @bench = (
 
 # one timed run: the script's own figure for nop/stat, wall time for treescan
 sub run1 {
-    my ($name, $inc, @cmd) = @_;
+    my ($name, $m, @cmd) = @_;
+    my $inc = $mod{$m};
     local $ENV{PERL5LIB};
+    local $ENV{AIOPP_EXECUTOR} = $env{$m} // $ENV{AIOPP_EXECUTOR};
+    delete $ENV{AIOPP_EXECUTOR} unless defined $ENV{AIOPP_EXECUTOR};
     my $t0 = Time::HiRes::time;
     my $out = do {
         open my $p, "-|", $^X, @$inc, @cmd or die;
@@ -58,24 +66,23 @@ my @table;
 sub out { print @_; push @table, @_ }
 printf "# load average %s; %d cores; %d repetitions, interleaved; medians in seconds (CPU: nop/stat scripts only)\n",
     $load0, `nproc` + 0, $o{reps};
-out "| benchmark | IO::AIO 4.80 | aiopp | speed-up | main-thread CPU 4.80 / aiopp | process CPU 4.80 / aiopp |\n",
-    "|---|---:|---:|---:|---:|---:|\n";
+out "| benchmark | IO::AIO 4.80 | aiopp | speed-up | aiopp (pool) | speed-up (pool) | main-thread CPU 4.80 / aiopp / pool | process CPU 4.80 / aiopp / pool |\n",
+    "|---|---:|---:|---:|---:|---:|---:|---:|\n";
 for my $b (@bench) {
     my ($name, $what, $args) = @$b;
     my %t;
     for (1 .. $o{reps}) {
-        for my $m ("IO::AIO 4.80", "aiopp") {
-            push @{ $t{$m} }, run1($name, $mod{$m}, $args->());
-        }
+        push @{ $t{$_} }, run1($name, $_, $args->()) for @mods;
     }
     my $med = sub { my ($m, $i) = @_; median(map { $_->[$i] } @{ $t{$m} }) };
-    my ($old, $new) = ($med->("IO::AIO 4.80", 0), $med->("aiopp", 0));
+    my ($old, $new, $pool) = map { $med->($_, 0) } @mods;
     my $cpu = $name eq "treescan" ? ("| - | - ")
-        : sprintf("| %.2f / %.2f | %.2f / %.2f ", $med->("IO::AIO 4.80", 1), $med->("aiopp", 1),
-                  $med->("IO::AIO 4.80", 2), $med->("aiopp", 2));
-    out sprintf "| %s | %.3f | %.3f | %.2fx %s|\n", $what, $old, $new, $old / $new, $cpu;
-    printf STDERR "# %s: 4.80 [%s] aiopp [%s]\n", $name, join(" ", map { sprintf "%.3f", $_->[0] } @{ $t{"IO::AIO 4.80"} }),
-        join(" ", map { sprintf "%.3f", $_->[0] } @{ $t{aiopp} });
+        : sprintf("| %.2f / %.2f / %.2f | %.2f / %.2f / %.2f ", (map { $med->($_, 1) } @mods),
+                  (map { $med->($_, 2) } @mods));
+    out sprintf "| %s | %.3f | %.3f | %.2fx | %.3f | %.2fx %s|\n", $what, $old, $new, $old / $new, $pool,
+        $old / $pool, $cpu;
+    printf STDERR "# %s: %s\n", $name,
+        join("; ", map { my $m = $_; "$m [" . join(" ", map { sprintf "%.3f", $_->[0] } @{ $t{$m} }) . "]" } @mods);
 }
 
 exit unless $o{doc};
@@ -99,6 +106,9 @@ run, interleaved, $o{reps} repetitions each, medians. Measured $date on a
 $ncpu-core VM ($cpu) with load average $load0 at the start and $load1 at the
 end: the machine is shared with other builds, so absolute times drift —
 compare the ratios within one run. Command: `$cmd` (`make bench` runs it).
+"aiopp" is the library's default executor (io_uring for the operations the
+kernel supports, worker threads for the rest); "aiopp (pool)" forces the
+worker threads (`AIOPP_EXECUTOR=pool`).
 
 * **aio_nop**: `bench/perl/nop.pl`: $o{nop} `aio_nop` with one shared
   callback, `IO::AIO::poll_cb` after every 1024 submissions, then `flush`.
@@ -108,7 +118,8 @@ compare the ratios within one run. Command: `$cmd` (`make bench` runs it).
 * **treescan**: Debian's `/usr/bin/treescan T1 > /dev/null`, unchanged, wall
   time of the whole process.
 * The CPU columns (`/proc`, utime+stime) show where the time goes: the main
-  thread runs Perl and the callbacks, the rest is the worker threads.
+  thread runs Perl and the callbacks (and, with io_uring, submits to the
+  ring), the rest is worker threads.
 
 @{[ join "", @table ]}
 <!-- perl:end -->
