@@ -723,7 +723,9 @@ TEST(CoroCancel, StopFromAnotherThread) {
 TEST(CoroCancel, AResultThatArrivesBeforeTheStopIsDelivered) {
     aio::context ctx;
     std::stop_source src;
-    aio::request<void> req = aio::nop({}, ctx);
+    // busy(0) runs on a worker with either executor, so "readable" means the
+    // result is in the result queue (a ring completion would be reaped later).
+    aio::request<void> req = aio::busy(0, {}, ctx);
     std::optional<aio::result<void>> got;
     auto body = [&]() -> eager { got.emplace(co_await aio::with_stop(req, src.get_token())); };
     body();
@@ -997,10 +999,12 @@ TEST(WhenAll, StopKeepsTheResultsThatArrived) {
     counted::reset();
     aio::context ctx;
     ctx.max_parallel(1);
-    auto a = aio::nop({}, ctx);
+    // busy(0): worker-only requests, so that b really waits behind the held
+    // worker with either executor (a nop would run on the ring)
+    auto a = aio::busy(0, {}, ctx);
     ASSERT_TRUE(eventually([&] { return readable(ctx.poll_fileno()); }));  // result queued
     pool_holder hold(ctx);
-    auto b = aio::nop({}, ctx);  // queued behind the held worker
+    auto b = aio::busy(0, {}, ctx);  // queued behind the held worker
     std::stop_source src;
     std::optional<std::tuple<aio::result<void>, aio::result<void>>> got;
     auto body = [&](counted) -> eager {
