@@ -9,7 +9,7 @@ PREFIX ?= /usr/local
 RUN_TREE ?= /usr
 PRESETS ?= release asan tsan
 
-.PHONY: all deps build run test test-% bench install format clean stress
+.PHONY: all deps build run test test-% test-perl bench install install-perl format clean stress
 
 all: build
 
@@ -31,9 +31,13 @@ test-%: build-%
 	ctest --preset $* -j$(JOBS) --output-on-failure --no-tests=error \
 	  || { echo "test suite '$*' failed"; exit 1; }
 
+# The Perl front end (perl/) links the release build's static library.
+test-perl: build-release
+	scripts/perl-test.sh build/release || { echo "test suite 'perl' failed"; exit 1; }
+
 test: deps
-	@for p in $(PRESETS); do $(MAKE) --no-print-directory test-$$p || exit 1; done
-	@echo "all test suites passed: $(PRESETS)"
+	@for p in $(PRESETS) perl; do $(MAKE) --no-print-directory test-$$p || exit 1; done
+	@echo "all test suites passed: $(PRESETS) perl"
 
 stress: build-release
 	build/release/tests/engine_test --gtest_repeat=20 --gtest_shuffle
@@ -41,8 +45,12 @@ stress: build-release
 bench: build-release
 	@scripts/bench.sh build/release
 
-install: build-release
+install: build-release install-perl
 	cmake --install build/release --prefix $(PREFIX)
+
+# IO::AIO on aiopp into perl's site directories (ahead of Debian's IO::AIO in @INC).
+install-perl: build-release
+	cd perl && perl Makefile.PL AIOPP_BUILD=$(CURDIR)/build/release >/dev/null && $(MAKE) >/dev/null && $(MAKE) install
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

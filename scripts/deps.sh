@@ -12,7 +12,7 @@ packages=(
   libev-dev libuv1-dev libasio-dev
   perl libio-aio-perl libev-perl libanyevent-perl
   fd-find bfs gnuplot-nox
-  attr libattr1-dev
+  attr libattr1-dev strace
 )
 
 missing=()
