@@ -37,20 +37,19 @@ namespace aio {
 
 namespace detail {
 
-namespace {
-
-constexpr std::size_t kDentsBuf = 64u << 10;
-
-bool is_dot_or_dotdot(const char* n) noexcept {
-    return n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0'));
+char* dents_buffer() {
+    thread_local std::unique_ptr<char[]> buf;  // per thread, freed when it exits
+    if (!buf) buf.reset(new char[kDentsBuf]);
+    return buf.get();
 }
+
+namespace {
 
 // Call fn(name, length, type, inode) for every entry of (dirfd, path) except
 // "." and "..". Returns 0, or -1 with errno set. May throw bad_alloc.
 template <class F>
 int for_each_entry(int dirfd, const char* path, F&& fn) {
-    std::unique_ptr<char[]> storage(new char[kDentsBuf]);
-    char* buf = storage.get();
+    dents_buffer();  // a bad_alloc before the directory is open
     int fd = retry_eintr([&] { return ::openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC); });
     if (fd < 0) return -1;
     struct closer {
@@ -61,18 +60,10 @@ int for_each_entry(int dirfd, const char* path, F&& fn) {
             errno = e;
         }
     } guard{fd};
-    for (;;) {
-        ssize_t n = retry_eintr([&] { return ::getdents64(fd, buf, kDentsBuf); });
-        if (n < 0) return -1;
-        if (n == 0) return 0;
-        for (ssize_t off = 0; off < n;) {
-            auto* d = reinterpret_cast<struct dirent64*>(buf + off);
-            off += d->d_reclen;
-            if (is_dot_or_dotdot(d->d_name)) continue;
-            std::size_t max = d->d_reclen - offsetof(struct dirent64, d_name);
-            fn(d->d_name, ::strnlen(d->d_name, max), d->d_type, d->d_ino);
-        }
-    }
+    return read_dents(fd, [&](const char* name, std::size_t len, unsigned char type, ino_t ino) {
+        fn(name, len, type, ino);
+        return true;
+    });
 }
 
 struct sort_key {

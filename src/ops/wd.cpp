@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "ops/dir.hpp"
 #include "ops/exec.hpp"
 #include "ops/fs_req.hpp"
 #include "ops/submit.hpp"
@@ -36,8 +37,6 @@ bool resolve(req& r, const path_arg& p, int& dirfd, const char*& path) noexcept 
     return true;
 }
 
-namespace {
-
 // The canonical path of an open directory descriptor. /proc's link is the
 // kernel's own name for it, but may be stale (" (deleted)") or unreachable
 // from here (another mount namespace): accept it only if it names the same
@@ -61,7 +60,8 @@ bool canonical_path(int fd, const path_arg& p, std::string& out) {
         }
     }
     std::string spelled = p.path;
-    if (spelled[0] != '/' && !p.dir.is_cwd()) spelled = p.dir.path() + "/" + spelled;
+    if (!spelled.empty() && spelled[0] != '/' && p.dir && !p.dir.is_cwd())
+        spelled = p.dir.path() + "/" + spelled;
     char* rp = ::realpath(spelled.c_str(), nullptr);
     if (!rp) return false;
     out = rp;
@@ -72,8 +72,6 @@ bool canonical_path(int fd, const path_arg& p, std::string& out) {
     }
     return true;
 }
-
-}  // namespace
 
 void exec_wd_open(req& r) noexcept {
     auto& f = static_cast<fs_req&>(r);

@@ -56,6 +56,7 @@
 #include "ops/composite/composite.hpp"
 #include "ops/composite/copy_common.hpp"
 #include "ops/composite/cptree.hpp"
+#include "ops/dir.hpp"
 
 namespace aio {
 
@@ -68,7 +69,6 @@ using cp::meta;
 using cp::unique_fd;
 
 constexpr std::size_t kListChunk = 256;         // entries listed per step (at least)
-constexpr std::size_t kDentsBuf = 32 * 1024;    // getdents64 buffer
 constexpr std::size_t kBatchEntries = 64;       // entries copied per step (at most)
 constexpr std::uint64_t kBatchBytes = 1 << 20;  // file data copied per step (about)
 constexpr std::uint64_t kOwnStep = 256 << 10;   // a file this big gets a step of its own
@@ -217,27 +217,29 @@ int read_umask() {
 
 // List entries of the directory fd until at least kListChunk or the end.
 bool list_chunk(int fd, job& j) {
-    std::unique_ptr<char[]> buf(new (std::nothrow) char[kDentsBuf]);
-    if (!buf) return cp::fail(j.f, ENOMEM, "getdents", false);
+    bool ok = true;
+    auto each = [&](const char* name, std::size_t, unsigned char, ino_t) {
+        struct stat st;
+        if (::fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno == ENOENT) return true;  // gone since getdents
+            j.fail_name = name;
+            return ok = cp::fail(j.f, errno, "lstat", false);
+        }
+        j.entries.push_back({name, cp::to_meta(st)});
+        return true;
+    };
     while (j.entries.size() < kListChunk) {
-        ssize_t n = retry_eintr([&] { return ::getdents64(fd, buf.get(), kDentsBuf); });
+        ssize_t n;
+        try {
+            n = read_dents_batch(fd, each);
+        } catch (const std::bad_alloc&) {
+            return cp::fail(j.f, ENOMEM, "getdents", false);
+        }
+        if (!ok) return false;
         if (n < 0) return cp::fail(j.f, errno, "getdents", false);
         if (n == 0) {
             j.eof = true;
             break;
-        }
-        for (ssize_t off = 0; off < n;) {
-            auto* d = reinterpret_cast<struct dirent64*>(buf.get() + off);
-            off += d->d_reclen;
-            const char* name = d->d_name;
-            if (name[0] == '.' && (!name[1] || (name[1] == '.' && !name[2]))) continue;
-            struct stat st;
-            if (::fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-                if (errno == ENOENT) continue;  // gone since getdents
-                j.fail_name = name;
-                return cp::fail(j.f, errno, "lstat", false);
-            }
-            j.entries.push_back({name, cp::to_meta(st)});
         }
     }
     return true;

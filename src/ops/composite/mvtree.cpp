@@ -24,6 +24,7 @@
 #include "ops/composite/composite.hpp"
 #include "ops/composite/copy_common.hpp"
 #include "ops/composite/cptree.hpp"
+#include "ops/dir.hpp"
 
 namespace aio {
 
@@ -33,8 +34,6 @@ namespace {
 
 using cp::failure;
 using cp::unique_fd;
-
-constexpr std::size_t kDentsBuf = 32 * 1024;
 
 struct rm_node {
     std::shared_ptr<rm_node> parent;
@@ -59,21 +58,17 @@ struct rm_job {
 
 // Read dir completely; unlink every non-directory, collect the directories.
 bool empty_dir(int fd, rm_job& j) {
-    std::unique_ptr<char[]> buf(new (std::nothrow) char[kDentsBuf]);
-    if (!buf) return cp::fail(j.f, ENOMEM, "getdents", false);
     std::vector<std::pair<std::string, unsigned char>> names;
-    for (;;) {
-        ssize_t n = retry_eintr([&] { return ::getdents64(fd, buf.get(), kDentsBuf); });
-        if (n < 0) return cp::fail(j.f, errno, "getdents", false);
-        if (n == 0) break;
-        for (ssize_t off = 0; off < n;) {
-            auto* d = reinterpret_cast<struct dirent64*>(buf.get() + off);
-            off += d->d_reclen;
-            const char* nm = d->d_name;
-            if (nm[0] == '.' && (!nm[1] || (nm[1] == '.' && !nm[2]))) continue;
-            names.emplace_back(nm, d->d_type);
-        }
+    int rc;
+    try {
+        rc = read_dents(fd, [&](const char* name, std::size_t, unsigned char type, ino_t) {
+            names.emplace_back(name, type);
+            return true;
+        });
+    } catch (const std::bad_alloc&) {
+        return cp::fail(j.f, ENOMEM, "getdents", false);
     }
+    if (rc < 0) return cp::fail(j.f, errno, "getdents", false);
     for (auto& [name, type] : names) {
         if (type == DT_UNKNOWN) {
             struct stat st;

@@ -64,8 +64,6 @@ result<scandir_t> take(req& r, tag<scandir_t>) {
 
 namespace {
 
-constexpr std::size_t kDentsBuf = 64u << 10;
-
 // The composite's state, shared by its steps (the group is referenced raw:
 // it cannot finish, let alone be freed, while one of its steps is alive).
 struct scan_state {
@@ -89,66 +87,17 @@ struct scan_state {
     std::size_t next = 0;  // next entry of `unknown` to stat
 };
 
-bool is_dot_or_dotdot(const char* n) noexcept {
-    return n[0] == '.' && (n[1] == '\0' || (n[1] == '.' && n[2] == '\0'));
-}
-
 // A name directly inside the wd: one component, not "." or "..".
 bool is_single_name(const std::string& p) noexcept {
     return p.find('/') == std::string::npos && !is_dot_or_dotdot(p.c_str());
 }
 
-char* dents_buffer() {
-    thread_local std::unique_ptr<char[]> buf;  // per worker, freed when it exits
-    if (!buf) buf.reset(new char[kDentsBuf]);
-    return buf.get();
-}
-
-// Call fn(name, length, type, inode) for the entries of the open directory fd,
-// without "." and "..", until fn returns false. Returns 0 or -1 (errno).
-template <class F>
-int read_entries(int fd, F&& fn) {
-    char* buf = dents_buffer();
-    for (;;) {
-        ssize_t n = retry_eintr([&] { return ::getdents64(fd, buf, kDentsBuf); });
-        if (n < 0) return -1;
-        if (n == 0) return 0;
-        for (ssize_t off = 0; off < n;) {
-            auto* d = reinterpret_cast<struct dirent64*>(buf + off);
-            off += d->d_reclen;
-            if (is_dot_or_dotdot(d->d_name)) continue;
-            std::size_t max = d->d_reclen - offsetof(struct dirent64, d_name);
-            if (!fn(d->d_name, ::strnlen(d->d_name, max), d->d_type, d->d_ino)) return 0;
-        }
-    }
-}
-
-bool same_file(const char* path, const struct stat& want) {
-    struct stat got;
-    return ::stat(path, &got) == 0 && got.st_dev == want.st_dev && got.st_ino == want.st_ino;
-}
-
-// The canonical path of an open directory (as wd_open records it): the
-// kernel's name for it if that names the same inode, else realpath(3) of the
-// spelled path, else (no /proc, directory moved) the spelled path.
-std::string canonical_path(int fd, const path_arg& p) {
-    std::string spelled = display_path(p);
-    struct stat want;
-    if (::fstat(fd, &want) < 0) return spelled;
-    char link[64];
-    std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-    char buf[PATH_MAX];
-    ssize_t n = ::readlink(link, buf, sizeof buf);
-    if (n > 0 && n < static_cast<ssize_t>(sizeof buf) && buf[0] == '/') {
-        buf[n] = '\0';
-        if (same_file(buf, want)) return std::string(buf, static_cast<std::size_t>(n));
-    }
-    if (char* rp = ::realpath(spelled.c_str(), nullptr)) {
-        std::string out = rp;
-        ::free(rp);
-        if (same_file(out.c_str(), want)) return out;
-    }
-    return spelled;
+// The canonical path of an open directory (as wd_open records it), or,
+// when the kernel and realpath(3) both fail to name it (no /proc, directory
+// moved), the spelled path.
+std::string canonical_or_spelled(int fd, const path_arg& p) {
+    std::string out;
+    return canonical_path(fd, p, out) ? out : display_path(p);
 }
 
 // Open the directory for reading. Sets `canonical` when the path is known
@@ -200,7 +149,7 @@ int read_careful(scan_state& s, int fd) {
     time_t now = ::time(nullptr);
     if (::lseek(fd, 0, SEEK_SET) < 0) return -1;
     std::vector<dirent_t> all;
-    int rc = read_entries(fd, [&](const char* n, std::size_t len, unsigned char t, ino_t ino) {
+    int rc = read_dents(fd, [&](const char* n, std::size_t len, unsigned char t, ino_t ino) {
         all.push_back(dirent_t{std::string(n, len), t, ino});
         return true;
     });
@@ -248,7 +197,7 @@ void read_step(scan_state& s, req& r) noexcept {
         std::vector<std::pair<ino_t, std::string>> dirs;
         bool unknown = false;
         int rc =
-            read_entries(dir.fd, [&](const char* n, std::size_t len, unsigned char t, ino_t ino) {
+            read_dents(dir.fd, [&](const char* n, std::size_t len, unsigned char t, ino_t ino) {
                 if (t == DT_UNKNOWN) {
                     unknown = true;
                     return false;
@@ -274,7 +223,8 @@ void read_step(scan_state& s, req& r) noexcept {
         // Nothing to recurse into: the directory is closed here, on the worker.
         if (s.close_leaves && s.dirs.empty() && s.unknown.empty()) return;
         auto impl = std::make_shared<wd_impl>();
-        impl->path = canonical.empty() ? canonical_path(dir.fd, s.path) : std::move(canonical);
+        impl->path =
+            canonical.empty() ? canonical_or_spelled(dir.fd, s.path) : std::move(canonical);
         impl->fd = std::exchange(dir.fd, -1);
         s.opened = std::move(impl);
     } catch (const std::bad_alloc&) {
