@@ -20,6 +20,9 @@
 
 namespace {
 
+using aio::testing::exists;
+using aio::testing::lstat_of;
+
 using aio::testing::read_file;
 using aio::testing::run;
 using aio::testing::run_one;
@@ -30,17 +33,6 @@ using aio::testing::take_snapshot;
 using aio::testing::temp_dir;
 using aio::testing::ts;
 using aio::testing::write_file;
-
-bool exists(const std::string& p) {
-    struct stat st;
-    return ::lstat(p.c_str(), &st) == 0;
-}
-
-struct stat lstat_of(const std::string& p) {
-    struct stat st {};
-    EXPECT_EQ(::lstat(p.c_str(), &st), 0) << p;
-    return st;
-}
 
 std::string pattern(std::size_t n, unsigned seed = 1) {
     std::string s(n, '\0');

@@ -27,6 +27,8 @@
 
 namespace {
 
+using aio::testing::exists;
+
 using aio::testing::make_sample_tree;
 using aio::testing::read_file;
 using aio::testing::run;
@@ -55,11 +57,6 @@ std::optional<aio::result<aio::cptree_stats>> mvtree(aio::context& ctx, const ai
     return run_one<aio::cptree_stats>(ctx, [&](aio::callback<aio::cptree_stats> cb) {
         aio::mvtree(src, dst, std::move(o), std::move(cb), ctx);
     });
-}
-
-bool exists(const std::string& p) {
-    struct stat st;
-    return ::lstat(p.c_str(), &st) == 0;
 }
 
 TEST(Cptree, SameAsCpA) {

@@ -250,7 +250,8 @@ TYPED_TEST(Loop, EarlyReturnsOfPollCbArePickedUpAgain) {
     // busy(0) runs on a worker with either executor: the ring would hold
     // nops beyond its depth until poll_cb reaps and refills it.
     for (int i = 0; i < n; ++i)
-        aio::busy(0, [&](aio::result<void>) { ++done; }, ctx);
+        aio::busy(
+            0, [&](aio::result<void>) { ++done; }, ctx);
     while (ctx.npending() < n)
         std::this_thread::yield();
     TypeParam d;

@@ -19,23 +19,15 @@
 
 namespace {
 
+using aio::testing::exists;
+using aio::testing::lstat_of;
+
 using aio::testing::temp_dir;
 using aio::testing::write_file;
 using meta_test::call;
 using meta_test::err;
 using meta_test::open_wd;
 using meta_test::sync_errno;
-
-bool exists(const std::string& p) {
-    struct stat st;
-    return ::lstat(p.c_str(), &st) == 0;
-}
-
-struct stat lstat_of(const std::string& p) {
-    struct stat st {};
-    EXPECT_EQ(::lstat(p.c_str(), &st), 0) << p;
-    return st;
-}
 
 std::string sync_realpath(const std::string& p) {
     char* r = ::realpath(p.c_str(), nullptr);

@@ -2,6 +2,8 @@
 // waiting for a context with a per-test deadline.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <string>
 #include <vector>
 
@@ -32,6 +34,11 @@ std::string read_file(const std::string& path);
 int run(const std::string& cmd, std::string* out = nullptr);
 /// Quote a string for /bin/sh.
 std::string shell_quote(const std::string& s);
+
+/// Whether something (even a dangling symlink) exists at path (lstat).
+bool exists(const std::string& path);
+/// lstat(2) of path; a failure fails the test and returns zeros.
+struct stat lstat_of(const std::string& path);
 
 /// Flush ctx, failing the test instead of hanging if it takes longer than
 /// `seconds` (a deadline against deadlock, not a timing assertion).

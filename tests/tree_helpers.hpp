@@ -121,10 +121,7 @@ inline std::set<std::string> list_tree(const std::string& root, const std::strin
     return out;
 }
 
-inline bool exists(const std::string& p) {
-    struct stat st;
-    return ::lstat(p.c_str(), &st) == 0;
-}
+using aio::testing::exists;
 
 /// Number of open descriptors of this process.
 inline int open_fds() {
