@@ -193,7 +193,7 @@ class context_impl {
 
     int finish(req* r);  // run callback, group bookkeeping, release
     void group_dec(group_req* g);
-    std::size_t take_results(std::size_t max);
+    bool take_results(std::size_t max);
     void make_readable();   // res_mu_ held
     void reset_readable();  // res_mu_ held
     void drain_for_shutdown();

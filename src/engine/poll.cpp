@@ -67,8 +67,8 @@ void context_impl::feed_ring() {
 
 // Move up to max (0 = all) results into taken_, after reaping the ring's
 // completions into the result queue (which also refills the ring). Resets
-// the eventfd when nothing is pending any more. Returns how many were taken.
-std::size_t context_impl::take_results(std::size_t max) {
+// the eventfd when nothing is pending any more. Returns whether any were taken.
+bool context_impl::take_results(std::size_t max) {
     req_queue reaped;
     if (ring_) ring_->reap(reaped);
     std::lock_guard lk(res_mu_);
@@ -83,17 +83,14 @@ std::size_t context_impl::take_results(std::size_t max) {
         npending_.fetch_add(k, std::memory_order_relaxed);
         results_.splice(reaped);
     }
-    std::size_t n = 0;
+    bool took = !results_.empty();
     if (!max) {
-        for (req* r = results_.head; r; r = r->next)
-            ++n;
-        taken_.splice(results_);
+        taken_.splice(results_);  // no walk: a long list would miss the cache twice
     } else {
-        while (n < max) {
+        for (std::size_t n = 0; n < max; ++n) {
             req* r = results_.pop();
             if (!r) break;
             taken_.push(r);
-            ++n;
         }
     }
     if (!results_.empty()) {
@@ -107,7 +104,7 @@ std::size_t context_impl::take_results(std::size_t max) {
         reset_readable();
         if (ring_->has_completions()) make_readable();
     }
-    return n;
+    return took;
 }
 
 void context_impl::reset_readable() {
