@@ -71,6 +71,12 @@ extern constinit thread_local context_impl* polling_ctx;
 /// CLOCK_MONOTONIC in nanoseconds.
 std::int64_t now_ns() noexcept;
 
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 /// Run the operation of r on the calling (worker) thread. Defined by the ops
 /// layer (src/ops/dispatch.cpp): one switch over all op types.
 void execute(req& r) noexcept;
@@ -194,8 +200,9 @@ class context_impl {
     int finish(req* r);  // run callback, group bookkeeping, release
     void group_dec(group_req* g);
     bool take_results(std::size_t max);
-    void make_readable();   // res_mu_ held
-    void reset_readable();  // res_mu_ held
+    bool spin_for_results();  // poll_wait's short watch before poll(2)
+    void make_readable();     // res_mu_ held
+    void reset_readable();    // res_mu_ held
     void drain_for_shutdown();
     void open_eventfd();
     void stop_threads();

@@ -45,12 +45,6 @@ constexpr auto kWatch = std::chrono::milliseconds(1);
 // results done so far.
 constexpr std::int64_t kSlowNs = 50000;
 
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
-
 }  // namespace
 
 std::int64_t now_ns() noexcept {
