@@ -105,11 +105,13 @@ int opcode_of(op o) noexcept {
 }
 
 // Ops that go to the ring under `automatic`, by measurement (docs/
-// PERFORMANCE.md, section io_uring): nops, the stat storm and small-file
-// open+read+close were all faster on the ring than on the pool, so every
-// mapped op does. executor_kind::uring sends every op the kernel supports.
-bool auto_on_ring(op) noexcept {
-    return true;
+// PERFORMANCE.md, "stat storm"): on a quiet machine a path statx ran 2-2.3x
+// slower on the ring than on the pool at every depth (the kernel hands it
+// to an io-wq thread: one more hand-off), so stat, lstat and fstat stay on
+// the pool; every other mapped op goes to the ring. executor_kind::uring
+// sends every op the kernel supports.
+bool auto_on_ring(op o) noexcept {
+    return o != op::stat && o != op::lstat && o != op::fstat;
 }
 
 bool seccomp_filtered() noexcept {
