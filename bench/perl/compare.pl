@@ -106,8 +106,9 @@ run, interleaved, $o{reps} repetitions each, medians. Measured $date on a
 $ncpu-core VM ($cpu) with load average $load0 at the start and $load1 at the
 end: the machine is shared with other builds, so absolute times drift —
 compare the ratios within one run. Command: `$cmd` (`make bench` runs it).
-"aiopp" is the library's default executor (io_uring for the operations the
-kernel supports, worker threads for the rest); "aiopp (pool)" forces the
+"aiopp" is the library's default executor (io_uring for the operations
+`automatic` puts on it — not stat, lstat, fstat —, worker threads for the
+rest; see docs/api/uring.md); "aiopp (pool)" forces the
 worker threads (`AIOPP_EXECUTOR=pool`).
 
 * **aio_nop**: `bench/perl/nop.pl`: $o{nop} `aio_nop` with one shared
