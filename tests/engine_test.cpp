@@ -13,6 +13,8 @@
 #include <future>
 #include <latch>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -610,6 +612,38 @@ TEST(Pool, ThreadsStartOnDemandUpToMinParallel) {
     EXPECT_EQ(ctx.nthreads(), 8u) << "default min_parallel is 8";
     go.set_value();
     flush_or_fail(ctx);
+}
+
+// A worker that claimed a whole batch and blocks in its first request holds
+// the rest in its batch, not in the queue. Raising min_parallel must still
+// put other threads on them (a sentinel steals from the batch); before, the
+// new threads were never started, because the queue looked empty.
+TEST(Pool, RaisedMinParallelTakesOverABlockedWorkersBatch) {
+    aio::context ctx;
+    ctx.max_parallel(0);  // queue everything first, so one worker sees it all
+    std::promise<void> go;
+    auto f = go.get_future().share();
+    constexpr int n = 16;
+    std::atomic<int> started{0};
+    std::mutex m;
+    std::set<pid_t> tids;
+    for (int i = 0; i < n; ++i)
+        run_on_worker(ctx, [&, f](aio::detail::req&) {
+            {
+                std::lock_guard lk(m);
+                tids.insert(::gettid());
+            }
+            if (started++ == 0) f.wait();  // the first blocks until released
+        });
+    ctx.min_parallel(1);
+    ASSERT_TRUE(eventually([&] { return started.load() >= 1; }));
+    ctx.min_parallel(8);
+    bool others_ran = eventually([&] { return started.load() == n; });
+    go.set_value();
+    flush_or_fail(ctx);
+    EXPECT_TRUE(others_ran) << started.load() << " of " << n << " started while the first blocked";
+    EXPECT_EQ(started.load(), n);
+    EXPECT_GE(tids.size(), 2u);
 }
 
 TEST(Pool, MaxParallelStopsSurplusThreadsAndBlocks) {

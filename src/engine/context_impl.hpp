@@ -184,6 +184,8 @@ class context_impl {
     bool park(std::unique_lock<std::mutex>& lk, worker* w, bool voluntary);
     void release_spinner();                                                   // mu_ held
     bool surplus() const noexcept;                                            // mu_ held
+    std::uint64_t not_started(const worker* self) const noexcept;             // mu_ held
+    void start_watcher_if_stuck(const worker* self);                          // mu_ held
     bool should_join(const worker* self, std::uint64_t seen) const noexcept;  // mu_ held
     bool work_queued() const noexcept;                                        // mu_ held
     void claim(worker* w);                                                    // mu_ held

@@ -375,7 +375,7 @@ bool context_impl::park(std::unique_lock<std::mutex>& lk, worker* w, bool volunt
     if (surplus()) return false;
     if (sentinel) {
         if (timed_out && should_join(w, seen)) {
-            if (!work_queued()) steal(w);
+            if (!work_queued() && steal(w)) start_watcher_if_stuck(w);
             return true;
         }
         return true;
@@ -383,14 +383,40 @@ bool context_impl::park(std::unique_lock<std::mutex>& lk, worker* w, bool volunt
     return !(timed_out && !work_queued() && nidle_ >= max_idle_.load(std::memory_order_relaxed));
 }
 
-// Whether the sentinel should join the awake workers (see the waking policy
-// above); `seen` is completed_ when it went to sleep. mu_ held.
-bool context_impl::should_join(const worker* self, std::uint64_t seen) const noexcept {
+// Requests not started yet: queued, in the intake, or waiting in the
+// batches of workers other than `self`. mu_ held.
+std::uint64_t context_impl::not_started(const worker* self) const noexcept {
     std::uint64_t waiting = queued_ + (intake_.load() != nullptr);
     for (const worker& v : workers_) {
         unsigned next = v.next.load(std::memory_order_relaxed);
         if (&v != self && next < v.count) waiting += v.count - next;
     }
+    return waiting;
+}
+
+// With no sentinel, requests waiting in the batches of busy workers
+// (blocked in slow syscalls, say) are invisible to wake_if_needed, which
+// looks at the queue: provide a sentinel — a parked worker, or one more
+// thread while the pool may grow — which steals them. Called when
+// min_parallel raises the limit and after each steal. mu_ held.
+void context_impl::start_watcher_if_stuck(const worker* self) {
+    pool_view v = view();
+    if (v.sentinel || nstarting_ != 0 || nsignalled_ != 0 || not_started(self) == 0) return;
+    if (v.parked != 0) {
+        // A worker parked while another was the sentinel sleeps untimed:
+        // wake it; finding no queued work, it parks again as the sentinel.
+        ++nsignalled_;
+        publish();
+        work_cv_.notify_one();
+    } else if (v.can_start) {
+        start_thread();
+    }
+}
+
+// Whether the sentinel should join the awake workers (see the waking policy
+// above); `seen` is completed_ when it went to sleep. mu_ held.
+bool context_impl::should_join(const worker* self, std::uint64_t seen) const noexcept {
+    std::uint64_t waiting = not_started(self);
     if (waiting == 0) return false;
     std::uint64_t progress = completed_.load(std::memory_order_relaxed) - seen;
     if (progress < waiting) return true;
@@ -504,6 +530,7 @@ void context_impl::min_parallel(unsigned n) {
         if (wanted_.load() < n) wanted_.store(n);
         publish();
         wake_if_needed();
+        start_watcher_if_stuck(nullptr);
     }
     if (ring_) ring_->feed();  // max_parallel(0) may have held requests back
 }

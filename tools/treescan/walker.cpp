@@ -355,7 +355,10 @@ void walker::tune_threads() {
         return;
     }
     int blocked = threads_blocked_in_io();
-    bool io_bound = blocked >= 0 && 2 * static_cast<unsigned>(blocked) >= threads_;
+    // Against the threads that exist: the pool may not have started all
+    // that were asked for yet.
+    unsigned running = std::max(1u, std::min(threads_, static_cast<unsigned>(ctx_.nthreads())));
+    bool io_bound = blocked >= 0 && 2 * static_cast<unsigned>(blocked) >= running;
     // twice in a row: a single page fault is not a slow filesystem
     bool grow = io_bound && io_bound_before_;
     io_bound_before_ = io_bound;
