@@ -38,6 +38,9 @@
 
 namespace {
 
+using aio::testing::eventually;
+using aio::testing::readable;
+
 using aio::testing::flush_or_fail;
 using namespace std::chrono_literals;
 
@@ -52,21 +55,6 @@ struct counted {
     ~counted() { --alive; }
     static void reset() { alive = made = 0; }
 };
-
-bool readable(int fd) {
-    pollfd p{fd, POLLIN, 0};
-    return ::poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
-}
-
-template <class F>
-bool eventually(F&& f, std::chrono::seconds limit = 30s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!f()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(1ms);
-    }
-    return true;
-}
 
 // A request that runs fn on a worker (the engine's internal custom step).
 aio::request<void> run_on_worker(aio::context& ctx, std::function<void()> fn) {

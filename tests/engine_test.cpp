@@ -34,6 +34,9 @@
 
 namespace {
 
+using aio::testing::eventually;
+using aio::testing::readable;
+
 using aio::testing::flush_or_fail;
 using namespace std::chrono_literals;
 
@@ -50,23 +53,6 @@ aio::request<void> run_on_worker(aio::context& ctx, std::function<void(aio::deta
 // hold (tests/uring_test.cpp holds the ring for its ordering tests).
 aio::request<void> worker_nop(aio::callback<void> cb, aio::context& ctx) {
     return aio::busy(0, std::move(cb), ctx);
-}
-
-bool readable(int fd) {
-    pollfd p{fd, POLLIN, 0};
-    return ::poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
-}
-
-// Wait (with a generous deadline, never a timing assertion) for a condition
-// that another thread makes true.
-template <class F>
-bool eventually(F&& f, std::chrono::seconds limit = 30s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!f()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(1ms);
-    }
-    return true;
 }
 
 // Holds the only worker thread until release() is called.

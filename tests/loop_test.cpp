@@ -41,12 +41,9 @@
 
 namespace {
 
-using aio::testing::flush_or_fail;
+using aio::testing::readable;
 
-bool readable(int fd) {
-    pollfd p{fd, POLLIN, 0};
-    return ::poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
-}
+using aio::testing::flush_or_fail;
 
 // ---- drivers: one per library; the same tests run on each --------------------
 //

@@ -4,7 +4,9 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "aio/aio.hpp"
@@ -39,6 +41,21 @@ std::string shell_quote(const std::string& s);
 bool exists(const std::string& path);
 /// lstat(2) of path; a failure fails the test and returns zeros.
 struct stat lstat_of(const std::string& path);
+
+/// Wait (with a generous deadline, never a timing assertion) for a
+/// condition that another thread makes true; false if it never did.
+template <class F>
+bool eventually(F&& f, std::chrono::seconds limit = std::chrono::seconds(30)) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!f()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return true;
+}
+
+/// Whether fd is readable right now (poll with a zero timeout).
+bool readable(int fd);
 
 /// Flush ctx, failing the test instead of hanging if it takes longer than
 /// `seconds` (a deadline against deadlock, not a timing assertion).

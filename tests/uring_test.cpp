@@ -36,6 +36,9 @@
 
 namespace {
 
+using aio::testing::eventually;
+using aio::testing::readable;
+
 using aio::executor_kind;
 using aio::detail::op;
 using aio::testing::await;
@@ -68,21 +71,6 @@ aio::detail::ring_executor& ring_of(aio::context& ctx) {
 
 std::uint64_t on_ring(aio::context& ctx, op o) {
     return ring_of(ctx).submitted(static_cast<std::uint8_t>(o));
-}
-
-bool readable(int fd) {
-    pollfd p{fd, POLLIN, 0};
-    return ::poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
-}
-
-template <class F>
-bool eventually(F&& f, std::chrono::seconds limit = 30s) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!f()) {
-        if (std::chrono::steady_clock::now() > deadline) return false;
-        std::this_thread::sleep_for(1ms);
-    }
-    return true;
 }
 
 // Sets an environment variable for one scope.

@@ -14,6 +14,8 @@
 #include "engine/req.hpp"
 #include "ops/op.hpp"
 
+struct statx;  // <sys/stat.h>
+
 namespace aio::detail {
 
 struct wd_impl {
@@ -76,6 +78,10 @@ inline void set_result(req& r, long long rc) noexcept {
         r.result = rc;
     }
 }
+
+/// stat_t from what statx(2) (or io_uring's STATX) returned; the one
+/// conversion the pool and the ring share (src/ops/metadata.cpp).
+void fill_stat(stat_t& s, const struct statx& x) noexcept;
 
 /// Retry a syscall interrupted by a signal.
 template <class F>

@@ -69,26 +69,6 @@ file_time to_time(const timespec& t) noexcept {
     return {t.tv_sec, static_cast<std::uint32_t>(t.tv_nsec)};
 }
 
-void fill(stat_t& s, const struct statx& x) noexcept {
-    s.dev = makedev(x.stx_dev_major, x.stx_dev_minor);
-    s.ino = x.stx_ino;
-    s.mode = x.stx_mode;
-    s.nlink = x.stx_nlink;
-    s.uid = x.stx_uid;
-    s.gid = x.stx_gid;
-    s.rdev = makedev(x.stx_rdev_major, x.stx_rdev_minor);
-    s.size = static_cast<std::int64_t>(x.stx_size);
-    s.blksize = x.stx_blksize;
-    s.blocks = static_cast<std::int64_t>(x.stx_blocks);
-    s.atime = to_time(x.stx_atime);
-    s.mtime = to_time(x.stx_mtime);
-    s.ctime = to_time(x.stx_ctime);
-    if (x.stx_mask & STATX_BTIME) s.btime = to_time(x.stx_btime);
-    s.mask = x.stx_mask;
-    s.attributes = x.stx_attributes;
-    s.attributes_mask = x.stx_attributes_mask;
-}
-
 void fill(stat_t& s, const struct stat& st) noexcept {
     s.dev = st.st_dev;
     s.ino = st.st_ino;
@@ -118,7 +98,7 @@ void do_stat(fs_req& f, int dirfd, const char* path, int flags) noexcept {
                              STATX_BASIC_STATS | STATX_BTIME, &x);
         });
         if (rc == 0) {
-            fill(s, x);
+            fill_stat(s, x);
             f.out = s;
             return set_result(f, 0);
         }
@@ -214,6 +194,26 @@ long long truncate_at(const fs_req& f, int dirfd, const char* path) noexcept {
 }
 
 }  // namespace
+
+void fill_stat(stat_t& s, const struct statx& x) noexcept {
+    s.dev = makedev(x.stx_dev_major, x.stx_dev_minor);
+    s.ino = x.stx_ino;
+    s.mode = x.stx_mode;
+    s.nlink = x.stx_nlink;
+    s.uid = x.stx_uid;
+    s.gid = x.stx_gid;
+    s.rdev = makedev(x.stx_rdev_major, x.stx_rdev_minor);
+    s.size = static_cast<std::int64_t>(x.stx_size);
+    s.blksize = x.stx_blksize;
+    s.blocks = static_cast<std::int64_t>(x.stx_blocks);
+    s.atime = to_time(x.stx_atime);
+    s.mtime = to_time(x.stx_mtime);
+    s.ctime = to_time(x.stx_ctime);
+    if (x.stx_mask & STATX_BTIME) s.btime = to_time(x.stx_btime);
+    s.mask = x.stx_mask;
+    s.attributes = x.stx_attributes;
+    s.attributes_mask = x.stx_attributes_mask;
+}
 
 // ---- executors ----------------------------------------------------------------
 

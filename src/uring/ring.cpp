@@ -146,31 +146,6 @@ bool is_wd_itself(const path_arg& p) noexcept {
     return p.dir.impl() && p.path == ".";
 }
 
-file_time to_time(const statx_timestamp& t) noexcept {
-    return {t.tv_sec, t.tv_nsec};
-}
-
-// Exactly as src/ops/metadata.cpp fills stat_t from statx.
-void fill(stat_t& s, const struct statx& x) noexcept {
-    s.dev = makedev(x.stx_dev_major, x.stx_dev_minor);
-    s.ino = x.stx_ino;
-    s.mode = x.stx_mode;
-    s.nlink = x.stx_nlink;
-    s.uid = x.stx_uid;
-    s.gid = x.stx_gid;
-    s.rdev = makedev(x.stx_rdev_major, x.stx_rdev_minor);
-    s.size = static_cast<std::int64_t>(x.stx_size);
-    s.blksize = x.stx_blksize;
-    s.blocks = static_cast<std::int64_t>(x.stx_blocks);
-    s.atime = to_time(x.stx_atime);
-    s.mtime = to_time(x.stx_mtime);
-    s.ctime = to_time(x.stx_ctime);
-    if (x.stx_mask & STATX_BTIME) s.btime = to_time(x.stx_btime);
-    s.mask = x.stx_mask;
-    s.attributes = x.stx_attributes;
-    s.attributes_mask = x.stx_attributes_mask;
-}
-
 // A kernel worker's wait interrupted (by a cancel, or by the exit of the
 // thread that submitted it): EINTR, or a restart code that was not turned
 // into EINTR on its way to the completion.
@@ -599,7 +574,7 @@ uring_executor::outcome uring_executor::complete(slot& s, int res) noexcept {
             if (!cancelled && (res == -ENOSYS || res == -EPERM)) return outcome::rerun;
             if (res == 0) {
                 stat_t st;
-                fill(st, s.sx);
+                fill_stat(st, s.sx);
                 f.out = st;
             }
             break;
