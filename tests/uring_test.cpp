@@ -177,6 +177,41 @@ TEST(Selection, EnvironmentDecidesForAutomaticOnly) {
     }
 }
 
+// Under `automatic`, stat, lstat and fstat run on the worker threads (a
+// path statx measured 2-2.3x slower on the ring, docs/PERFORMANCE.md);
+// other mapped ops still go to the ring, and `uring` puts stats there too.
+TEST(Selection, AutomaticKeepsStatsOnThePool) {
+    REQUIRE_RING();
+    scoped_env env("AIOPP_EXECUTOR", nullptr);
+    aio::testing::temp_dir t;
+    aio::testing::write_file(t / "f", "data");
+    struct stat want;
+    ASSERT_EQ(::lstat((t / "f").c_str(), &want), 0);
+    int fd = ::open((t / "f").c_str(), O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    for (auto kind : {executor_kind::automatic, executor_kind::uring}) {
+        aio::context ctx(with(kind));
+        ASSERT_EQ(ctx.executor(), executor_kind::uring);
+        auto a = await<aio::stat_t>(ctx, [&](auto cb) { aio::stat(t / "f", std::move(cb), ctx); });
+        auto b = await<aio::stat_t>(ctx, [&](auto cb) { aio::lstat(t / "f", std::move(cb), ctx); });
+        auto c = await<aio::stat_t>(ctx, [&](auto cb) { aio::fstat(fd, std::move(cb), ctx); });
+        for (auto* r : {&a, &b, &c}) {
+            ASSERT_TRUE(*r);
+            EXPECT_EQ((*r)->ino, want.st_ino);
+            EXPECT_EQ((*r)->size, want.st_size);
+        }
+        auto m = await<void>(ctx, [&](auto cb) {
+            aio::mkdir(t / (kind == executor_kind::uring ? "d1" : "d0"), 0700, std::move(cb), ctx);
+        });
+        ASSERT_TRUE(m);
+        std::uint64_t stats =
+            on_ring(ctx, op::stat) + on_ring(ctx, op::lstat) + on_ring(ctx, op::fstat);
+        EXPECT_EQ(stats, kind == executor_kind::uring ? 3u : 0u);
+        EXPECT_EQ(on_ring(ctx, op::mkdir), 1u);
+    }
+    ::close(fd);
+}
+
 // A child process under a seccomp filter that fails syscall `nr` with `err`.
 bool filter_syscall(long nr, int err) {
 #if defined(__x86_64__)
