@@ -848,4 +848,32 @@ TEST(Stress, MillionNopsNoLeak) {
     EXPECT_EQ(ctx.nreqs(), 0u);
 }
 
+// Freed request memory stays in the thread's cache while bursts need it and
+// goes back to malloc once an epoch (at least a second) passes without use.
+TEST(Stress, RequestCacheKeepsABurstAndReturnsItWhenUnused) {
+    if (!aio::detail::request_cache_enabled())
+        GTEST_SKIP() << "sanitizer build: requests use the plain allocator";
+    aio::context ctx;
+    constexpr int kBurst = 50000;
+    auto burst = [&](int n) {
+        int called = 0;
+        for (int i = 0; i < n; ++i)
+            aio::nop([&](aio::result<void>) { ++called; }, ctx);
+        flush_or_fail(ctx, 60);
+        EXPECT_EQ(called, n);
+    };
+    burst(kBurst);
+    std::size_t kept = aio::detail::cached_request_blocks();
+    EXPECT_GE(kept, std::size_t{kBurst}) << "the burst's blocks are cached for the next one";
+    burst(kBurst);  // served from the cache: it neither grows nor shrinks
+    EXPECT_EQ(aio::detail::cached_request_blocks(), kept);
+    // Two epochs of light use: the blocks never needed go back.
+    for (int epoch = 0; epoch < 2; ++epoch) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+        for (int i = 0; i < 10; ++i)
+            burst(1000);
+    }
+    EXPECT_LT(aio::detail::cached_request_blocks(), std::size_t{kBurst} / 4);
+}
+
 }  // namespace

@@ -74,6 +74,11 @@ struct group_req : req {
     bool finished = false;  // callback ran (or was skipped): no more adds
 };
 
+/// The calling thread's cache of free request blocks (req_alloc.cpp): how
+/// many it holds, and whether caching is on at all (off under sanitizers).
+std::size_t cached_request_blocks() noexcept;
+bool request_cache_enabled() noexcept;
+
 /// Minimal FIFO of requests linked through req::next.
 struct req_queue {
     req* head = nullptr;

@@ -9,8 +9,11 @@ namespace aio::detail {
 
 template <class T>
 request<T> submit(context& ctx, req* r, callback<T> cb) {
-    request<T> h(r);  // adopts the creation reference for the handle
-    acquire(r);       // and one for the engine
+    // The creation reference goes to the handle; one more for the engine.
+    // r is not shared yet: a plain store, not a locked add (which would wait
+    // for the stores that built the request).
+    r->refs.store(r->refs.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    request<T> h(r);
     if (cb) h.set_callback(std::move(cb));
     ctx.impl().submit(r);
     return h;
