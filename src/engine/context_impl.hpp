@@ -3,19 +3,18 @@
 // Design (libeio's model, with batched hand-offs):
 //
 //   submit ──► ready_[9] (FIFO per priority) ──► worker claims a batch ──►
-//   execute ──► results_ (FIFO) ──► poll_cb runs callbacks ──► done
+//   execute ──► results_ (lock-free FIFO) ──► poll_cb runs callbacks ──► done
 //
 // With the io_uring executor (src/uring/ring.hpp), requests whose op the
 // ring runs take a parallel path with the same states:
 //
 //   submit ──► the ring's queues[9] ──► SQE (at most depth in flight) ──►
-//   kernel ──► CQE ──► poll_cb reaps it into results_ ──► callbacks ──► done
+//   kernel ──► CQE ──► poll_cb reaps it ──► callbacks ──► done
 //
-// * Two locks. mu_ guards the ready queues and the pool bookkeeping; res_mu_
-//   guards the result queue. A thread never waits for one while holding the
-//   other, except in the fork handlers (which take the ring's lock, then mu_,
-//   then res_mu_). The ring's own lock is never taken with mu_ or res_mu_
-//   held; the ring may take mu_ under its lock (to hand a request to the pool).
+// * One lock. mu_ guards the ready queues and the pool bookkeeping.
+//   Submission (the intake, a stack) and the result hand-off (results_, a
+//   queue: req.hpp) are lock-free. The ring's own lock is never taken with mu_ held; the ring may
+//   take mu_ under its lock (to hand a request to the pool).
 // * Workers claim several requests per lock acquisition (about nready /
 //   nthreads, at most kMaxBatch), so queue traffic is amortised when the
 //   queue is long and every thread gets work when it is short.
@@ -23,14 +22,18 @@
 //   its way (spinning or signalled). One worker at a time spins briefly
 //   before sleeping, so a steady stream of submissions costs no futex calls.
 //   A worker that leaves work behind wakes the next one (a wake chain).
-// * The eventfd is written when the result queue goes from empty to
-//   non-empty and read (reset) when poll_cb empties it, both under res_mu_,
-//   so it is readable exactly while results are pending. The kernel also
-//   writes it when it posts ring completions, which count as pending results
-//   (npending) until poll_cb reaps them: the reset happens only when the
-//   result queue and the completion queue are both empty, and is followed by
-//   one more look at the completion queue (a completion whose write the reset
-//   swallowed is seen there, and the descriptor is made readable again).
+// * The eventfd is written when results appear and nobody has written it
+//   since poll_cb last reset it (efd_state_: a finishing worker moves it
+//   idle -> writing -> written), and reset when poll_cb returns with nothing
+//   left to take. The reset consumes the write, marks the state idle and
+//   looks at results_ once more: a result pushed meanwhile (whose worker saw
+//   "written" and did not write) makes it readable again. A reset first
+//   waits for workers between their push and their write (pushers_), so
+//   that none makes it readable afterwards for a result already taken. The
+//   kernel also writes the eventfd when it posts ring completions, which
+//   count as pending results (npending) until poll_cb reaps them: the reset
+//   happens only when the completion queue is empty too, and the look
+//   afterwards includes it.
 // * The ring is fed from its queues at submission (from any thread, under
 //   the ring's lock; submissions made by callbacks inside poll_cb are fed
 //   together when poll_cb takes the next results or returns), and after each
@@ -162,6 +165,8 @@ class context_impl {
         unsigned count = 0;
         req* items[kMaxBatch] = {};
         alignas(64) std::atomic<unsigned> next{0};
+        // When the running request started (0: none).
+        std::atomic<std::int64_t> busy_since{0};
     };
 
     // Snapshot of the pool for lock-free readers (submitters), published
@@ -170,10 +175,11 @@ class context_impl {
         unsigned parked;  // sleeping workers nobody has signalled yet
         unsigned awake;   // workers running, spinning, signalled or starting
         bool spinning, sentinel, can_start;
+        bool slow;  // the sentinel saw slow requests (latency-bound work)
     };
     static std::uint64_t pack(const pool_view& v) noexcept;
     static pool_view unpack(std::uint64_t w) noexcept;
-    static bool need_wake(const pool_view& v) noexcept;
+    bool need_wake(const pool_view& v) const noexcept;
     pool_view view() const noexcept;  // mu_ held
     void publish() noexcept;          // mu_ held
 
@@ -182,14 +188,14 @@ class context_impl {
     bool wait_for_work(std::unique_lock<std::mutex>& lk, worker* w);
     bool spin(std::unique_lock<std::mutex>& lk);
     bool park(std::unique_lock<std::mutex>& lk, worker* w, bool voluntary);
-    void release_spinner();                                                   // mu_ held
-    bool surplus() const noexcept;                                            // mu_ held
-    std::uint64_t not_started(const worker* self) const noexcept;             // mu_ held
-    void start_watcher_if_stuck(const worker* self);                          // mu_ held
-    bool should_join(const worker* self, std::uint64_t seen) const noexcept;  // mu_ held
-    bool work_queued() const noexcept;                                        // mu_ held
-    void claim(worker* w);                                                    // mu_ held
-    bool steal(worker* thief);                                                // mu_ held
+    void release_spinner();                                                            // mu_ held
+    bool surplus() const noexcept;                                                     // mu_ held
+    std::uint64_t not_started(const worker* self) const noexcept;                      // mu_ held
+    void start_watcher_if_stuck(const worker* self);                                   // mu_ held
+    bool should_join(const worker* self, std::uint64_t seen, std::int64_t seen_busy);  // mu_ held
+    bool work_queued() const noexcept;                                                 // mu_ held
+    void claim(worker* w);                                                             // mu_ held
+    bool steal(worker* thief);                                                         // mu_ held
     bool run_batch(worker* w, bool stopping);
     void start_thread();    // mu_ held
     void reap_exited();     // mu_ held: join threads that finished
@@ -201,10 +207,15 @@ class context_impl {
 
     int finish(req* r);  // run callback, group bookkeeping, release
     void group_dec(group_req* g);
-    bool take_results(std::size_t max);
-    bool spin_for_results();  // poll_wait's short watch before poll(2)
-    void make_readable();     // res_mu_ held
-    void reset_readable();    // res_mu_ held
+    req* next_result();                     // results_ or taken_ (ring completions), fairly
+    bool results_waiting() const noexcept;  // pushed or posted, not yet taken
+    void settle_readable();                 // end of poll_cb: reset or keep readable
+    bool spin_for_results();                // poll_wait's short watch before poll(2)
+    unsigned awake_workers() const noexcept {
+        return unpack(pool_state_.load(std::memory_order_relaxed)).awake;
+    }
+    void make_readable() noexcept;
+    void reset_readable() noexcept;  // poll thread
     void drain_for_shutdown();
     void open_eventfd();
     void stop_threads();
@@ -221,6 +232,7 @@ class context_impl {
     unsigned nstarting_ = 0;     // threads created that have not reached the queue yet
     worker* spinner_ = nullptr;  // the worker polling the intake before it sleeps
     bool sentinel_ = false;      // one parked worker watches the awake ones
+    bool slow_ = false;          // the sentinel's verdict: requests are slow
     bool stopping_ = false;      // destructor: skip execution of claimed requests
     unsigned next_id_ = 0;
     unsigned ncpu_ = 1;
@@ -233,16 +245,19 @@ class context_impl {
     alignas(64) std::atomic<std::uint64_t> submitted_{0};  // ever pushed to the intake
     alignas(64) std::atomic<std::uint64_t> claimed_{0};    // ever claimed by a worker (mu_)
     alignas(64) std::atomic<std::uint64_t> completed_{0};  // ever executed, for the sentinel
+    std::atomic<std::int64_t> busy_ns_{0};                 // time workers spent executing them
 
-    // ---- guarded by res_mu_ -------------------------------------------------
-    alignas(64) std::mutex res_mu_;
-    req_queue results_;
-    bool efd_armed_ = false;  // the eventfd was written and not yet read
+    // ---- result hand-off (lock-free) ----------------------------------------
+    result_queue results_;  // finished by workers (and the ring, on drain)
+    // The eventfd: 0 idle (reset), 1 a worker is writing it, 2 written.
+    alignas(64) std::atomic<int> efd_state_{0};
+    std::atomic<unsigned> pushers_{0};  // threads between push and write
     std::atomic<int> efd_{-1};
 
     // ---- poll thread only -------------------------------------------------
-    req_queue taken_;        // results moved out of results_, being processed
-    bool draining_ = false;  // destructor: finish everything without callbacks
+    req_queue taken_;          // ring completions reaped, being processed
+    unsigned since_reap_ = 0;  // results taken from results_ since the last reap
+    bool draining_ = false;    // destructor: finish everything without callbacks
 
     alignas(64) std::atomic<std::size_t> nreqs_{0};
     alignas(64) std::atomic<std::size_t> npending_{0};

@@ -82,11 +82,9 @@ void fork_unregister(context_impl* c) {
 void context_impl::lock_for_fork() {
     if (ring_) ring_->lock();  // first: the ring may take mu_ under its lock
     mu_.lock();
-    res_mu_.lock();
 }
 
 void context_impl::unlock_after_fork() {
-    res_mu_.unlock();
     mu_.unlock();
     if (ring_) ring_->unlock();
 }
@@ -119,7 +117,11 @@ void context_impl::reinit() {
     claimed_.store(0);
     completed_.store(0);
     publish();
-    for (req_queue* q : {&results_, &taken_}) {
+    req_queue finished;
+    while (req* r = results_.pop())
+        finished.push(r);
+    results_.reset();  // a push cut short by fork() is abandoned
+    for (req_queue* q : {&finished, &taken_}) {
         while (req* r = q->pop()) {
             r->state.store(req_state::done);
             release(r);
@@ -128,7 +130,7 @@ void context_impl::reinit() {
     npending_.store(0);
     nreqs_.store(0);
     ::close(efd_.load());
-    efd_armed_ = false;
+    efd_state_.store(0);
     open_eventfd();
     // A ring of the child's own (the parent's is shared memory: never touched
     // here), or the pool if io_uring is unavailable now.

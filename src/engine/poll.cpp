@@ -3,6 +3,7 @@
 // cancel() of a plain request, which only sets an atomic flag (and, for a
 // request in the io_uring executor, submits a cancel under the ring's lock).
 #include <poll.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +21,8 @@ namespace {
 
 // How long poll_wait watches for a result before it sleeps.
 constexpr std::int64_t kResultSpinNs = 20000;
+// Reap ring completions at least this often while workers' results stream in.
+constexpr unsigned kReapEvery = 64;
 
 double now_seconds() noexcept {
     timespec ts;
@@ -68,81 +71,85 @@ void context_impl::feed_ring() {
     if (ring_) ring_->feed();
 }
 
-// Move up to max (0 = all) results into taken_, after reaping the ring's
-// completions into the result queue (which also refills the ring). Resets
-// the eventfd when nothing is pending any more. Returns whether any were taken.
-bool context_impl::take_results(std::size_t max) {
-    req_queue reaped;
-    if (ring_) ring_->reap(reaped);
-    std::lock_guard lk(res_mu_);
-    if (!reaped.empty()) {
-        // No eventfd write: they are taken right now, and if some stay in
-        // results_ (max), the descriptor is made readable below.
+// The next finished request, or nullptr. Workers' results come in order;
+// ring completions are reaped when those run out and at least every
+// kReapEvery results, so that neither kind waits behind a stream of the other.
+req* context_impl::next_result() {
+    if (req* r = taken_.pop()) return r;
+    if (ring_ && (since_reap_ >= kReapEvery || results_.empty())) {
+        since_reap_ = 0;
+        req_queue reaped;
+        ring_->reap(reaped);
         std::size_t k = 0;
         for (req* r = reaped.head; r; r = r->next) {
             r->state.store(req_state::pending, std::memory_order_relaxed);
             ++k;
         }
         npending_.fetch_add(k, std::memory_order_relaxed);
-        results_.splice(reaped);
+        taken_.splice(reaped);
+        if (req* r = taken_.pop()) return r;
     }
-    bool took = !results_.empty();
-    if (!max) {
-        taken_.splice(results_);  // no walk: a long list would miss the cache twice
-    } else {
-        for (std::size_t n = 0; n < max; ++n) {
-            req* r = results_.pop();
-            if (!r) break;
-            taken_.push(r);
-        }
-    }
-    if (!results_.empty()) {
-        if (!efd_armed_) make_readable();
-    } else if (!ring_) {
-        if (efd_armed_) reset_readable();
-    } else if (!ring_->has_completions()) {
-        // The kernel writes the eventfd too: reset it whenever nothing is
-        // pending, then look once more, because the reset may have swallowed
-        // the write of a completion posted after the check.
-        reset_readable();
-        if (ring_->has_completions()) make_readable();
-    }
-    return took;
+    req* r = results_.pop();
+    if (r) ++since_reap_;
+    return r;
 }
 
-void context_impl::reset_readable() {
-    efd_armed_ = false;
+bool context_impl::results_waiting() const noexcept {
+    return !results_.empty() || (ring_ && ring_->has_completions());
+}
+
+// poll_cb is returning: results it did not get to keep the descriptor
+// readable; with nothing left, reset it.
+void context_impl::settle_readable() {
+    if (!taken_.empty() || results_waiting())
+        make_readable();
+    else
+        reset_readable();
+}
+
+void context_impl::reset_readable() noexcept {
+    // A worker between its push and its write would make the descriptor
+    // readable after the reset, for a result already taken: let it finish
+    // (a few instructions and one write(2)).
+    for (unsigned i = 0; pushers_.load(std::memory_order_acquire) != 0; ++i) {
+        if (i < 64)
+            cpu_relax();
+        else
+            sched_yield();
+    }
+    // With the ring, the kernel writes too: read whenever nothing is pending.
+    if (efd_state_.load(std::memory_order_seq_cst) == 0 && !ring_) return;
     std::uint64_t v;
     ssize_t rc;
     do
         rc = ::read(efd_.load(std::memory_order_relaxed), &v, sizeof v);
     while (rc < 0 && errno == EINTR);
+    efd_state_.store(0, std::memory_order_seq_cst);
+    // A result pushed since our look saw "written" and did not write.
+    if (results_waiting()) make_readable();
 }
 
 int context_impl::poll_cb(std::size_t* processed) {
     polling_scope scope(this);
     for (;;) {
         if (!ring_ && taken_.empty() && npending_.load(std::memory_order_relaxed) == 0 &&
-            !max_outstanding_.load(std::memory_order_relaxed))
-            return 0;  // the common "nothing to do" case: no lock, no syscall
+            !max_outstanding_.load(std::memory_order_relaxed) &&
+            efd_state_.load(std::memory_order_relaxed) == 0)
+            return 0;  // the common "nothing to do" case: no syscall
         unsigned max_reqs = max_poll_reqs_.load(std::memory_order_relaxed);
         double max_time = max_poll_time_.load(std::memory_order_relaxed);
         double deadline = max_time > 0 ? now_seconds() + max_time : 0;
         int res = 0;
         unsigned done = 0;
-        // If a callback throws, the untouched results must stay visible.
+        // On the way out (also when a callback throws): results left over
+        // keep the descriptor readable; with none, it is reset.
         struct readable_guard {
             context_impl* c;
-            ~readable_guard() {
-                if (!c->taken_.empty()) {
-                    std::lock_guard lk(c->res_mu_);
-                    if (!c->efd_armed_) c->make_readable();
-                }
-            }
+            ~readable_guard() { c->settle_readable(); }
         } guard{this};
         for (;;) {
-            if (taken_.empty() && !take_results(max_reqs ? max_reqs - done : 0)) break;
-            req* r = taken_.pop();
+            req* r = next_result();
+            if (!r) break;
             npending_.fetch_sub(1, std::memory_order_relaxed);
             nreqs_.fetch_sub(1, std::memory_order_relaxed);
             r->state.store(req_state::result, std::memory_order_relaxed);
@@ -174,10 +181,11 @@ int context_impl::poll_cb(std::size_t* processed) {
 // Before sleeping in poll(2), watch for a result for a few microseconds
 // without syscalls: a worker that is about to finish hands its result over
 // faster than a wake-up through the eventfd (which costs both sides a
-// syscall and, on a VM, an interprocessor interrupt). Only with a second CPU
-// for the workers, and only while requests are in flight.
+// syscall and, on a VM, an interprocessor interrupt). Only while requests
+// are in flight and a core is free for it (fewer workers awake than CPUs).
 bool context_impl::spin_for_results() {
-    if (ncpu_ < 2) return false;
+    // Spinning takes a core: only when the awake workers leave one free.
+    if (ncpu_ < 2 || awake_workers() >= ncpu_) return false;
     std::int64_t until = 0;
     for (unsigned i = 0;; ++i) {
         if (npending_.load(std::memory_order_acquire) != 0) return true;
@@ -199,28 +207,16 @@ void context_impl::poll_wait() {
     for (;;) {
         if (nreqs_.load(std::memory_order_relaxed) == 0) return;
         if (!taken_.empty()) return;
-        {
-            std::lock_guard lk(res_mu_);
-            if (!results_.empty()) return;
-        }
-        if (ring_) {
-            ring_->feed();  // a callback may wait here for what it submitted
-            if (ring_->has_completions()) return;
-        }
+        if (ring_) ring_->feed();  // a callback may wait here for what it submitted
+        if (results_waiting()) return;
         if (spin_for_results()) return;
         pollfd p{efd_.load(std::memory_order_relaxed), POLLIN, 0};
         int rc = ::poll(&p, 1, -1);
         if (rc < 0 && errno != EINTR) return;
-        if (rc > 0 && ring_) {
-            // A kernel write that came after its completion was reaped
-            // leaves the descriptor readable with nothing pending: reset it
-            // (as take_results would) instead of spinning on it.
-            std::lock_guard lk(res_mu_);
-            if (results_.empty() && !ring_->has_completions()) {
-                reset_readable();
-                if (ring_->has_completions()) make_readable();
-            }
-        }
+        // Readable with nothing pending (a kernel write that came after its
+        // completion was reaped, or a worker's write that a reset had to
+        // leave alone): reset it instead of spinning on it.
+        if (rc > 0 && !results_waiting()) reset_readable();
     }
 }
 

@@ -44,6 +44,11 @@ constexpr int kPausesPerPoll = 64;
 constexpr int kGatherPauses = 16;
 // How often the sentinel checks that awake workers make progress.
 constexpr auto kWatch = std::chrono::milliseconds(1);
+constexpr std::int64_t kWatchNs = std::chrono::nanoseconds(kWatch).count();
+// A request running this long holds up the rest of its batch: the sentinel
+// takes them over. Well above a scheduler time slice, so that a worker
+// merely preempted (more threads than cores) does not count.
+constexpr std::int64_t kStuckNs = 10 * kWatchNs;
 // A request running longer than this is "slow": its batch hands over the
 // results done so far.
 constexpr std::int64_t kSlowNs = 50000;
@@ -165,10 +170,17 @@ bool context_impl::work_queued() const noexcept {
 // The sentinel is one parked worker that, while others are awake, sleeps with
 // a short timeout (kWatch) and looks at the backlog: requests queued plus
 // requests claimed but not started. It joins the awake workers when
-//   * they completed fewer requests since it last looked than are waiting
-//     (they are stuck in slow syscalls: NFS, a failing disk), or
+//   * a request has run for the whole interval while others wait behind it
+//     in its batch (a stuck syscall: NFS, a failing disk), or
+//   * the awake workers' requests took kSlowNs or more each on average
+//     (latency-bound work: more threads help), or
 //   * more than two requests wait per awake worker and fewer workers are
 //     awake than there are CPUs (CPU-bound work that another core can share).
+// Quick requests never keep more workers awake than there are CPUs (plus
+// the one on its way to become the sentinel): on two cores, eight threads
+// stat'ing cached files only take turns, and a worker preempted mid-request
+// looks slow. Once the sentinel has judged the requests slow, every claim
+// that leaves work behind wakes another worker, up to max_parallel.
 // If the queue is empty but a stuck worker holds unstarted requests in its
 // batch, the sentinel steals one. Every claim that leaves work behind
 // re-evaluates, so the pool grows quickly once the sentinel has joined.
@@ -178,25 +190,35 @@ bool context_impl::work_queued() const noexcept {
 std::uint64_t context_impl::pack(const pool_view& v) noexcept {
     return std::uint64_t{v.parked & 0xffffu} | std::uint64_t{v.awake & 0xffffu} << 16 |
            std::uint64_t{v.spinning} << 32 | std::uint64_t{v.sentinel} << 33 |
-           std::uint64_t{v.can_start} << 34;
+           std::uint64_t{v.can_start} << 34 | std::uint64_t{v.slow} << 35;
 }
 
 context_impl::pool_view context_impl::unpack(std::uint64_t w) noexcept {
-    return {static_cast<unsigned>(w & 0xffff), static_cast<unsigned>(w >> 16 & 0xffff),
-            (w >> 32 & 1) != 0, (w >> 33 & 1) != 0, (w >> 34 & 1) != 0};
+    return {static_cast<unsigned>(w & 0xffff),
+            static_cast<unsigned>(w >> 16 & 0xffff),
+            (w >> 32 & 1) != 0,
+            (w >> 33 & 1) != 0,
+            (w >> 34 & 1) != 0,
+            (w >> 35 & 1) != 0};
 }
 
-bool context_impl::need_wake(const pool_view& v) noexcept {
+bool context_impl::need_wake(const pool_view& v) const noexcept {
     if (v.parked == 0 && !v.can_start) return false;  // nobody to wake or start
-    if (v.awake == 0) return true;
+    if (v.awake == 0 || v.slow) return true;
+    // Quick work: a worker per core, and one more on its way to watch them.
+    if (v.awake > ncpu_) return false;
     return !v.sentinel && !v.spinning;  // nobody watches the queue
 }
 
 context_impl::pool_view context_impl::view() const noexcept {
     unsigned threads = static_cast<unsigned>(nthreads_.load(std::memory_order_relaxed));
     unsigned parked = nidle_ - nsignalled_;
-    return {parked, threads - parked, spinner_ != nullptr, sentinel_,
-            threads < wanted_.load(std::memory_order_relaxed) && !stopping_};
+    return {parked,
+            threads - parked,
+            spinner_ != nullptr,
+            sentinel_,
+            threads < wanted_.load(std::memory_order_relaxed) && !stopping_,
+            slow_};
 }
 
 void context_impl::publish() noexcept {
@@ -273,6 +295,9 @@ void context_impl::worker_loop(worker* w) {
     for (;;) {
         if (!w->count && !wait_for_work(lk, w)) break;
         wake_if_needed();  // work left behind: make sure someone is on it
+        // Slow requests: work held in blocked workers' batches needs a
+        // sentinel to steal it even when the queue is empty.
+        if (slow_) start_watcher_if_stuck(w);
         bool stopping = stopping_;
         unsigned batch = w->count;
         lk.unlock();
@@ -304,6 +329,15 @@ bool context_impl::wait_for_work(std::unique_lock<std::mutex>& lk, worker* w) {
             return false;
         }
         if (work_queued()) {
+            if (!slow_ && view().awake > ncpu_) {
+                // Quick work and every core has a worker: watch rather than
+                // take turns with them (this one becomes the sentinel if
+                // there is none).
+                if (spinner_ == w) release_spinner();
+                if (!park(lk, w, true)) return false;
+                if (w->count) return true;
+                continue;
+            }
             claim(w);
             if (w->count) return true;
             continue;
@@ -366,6 +400,7 @@ bool context_impl::park(std::unique_lock<std::mutex>& lk, worker* w, bool volunt
     publish();
     bool timed_out = false;
     std::uint64_t seen = completed_.load(std::memory_order_relaxed);
+    std::int64_t seen_busy = busy_ns_.load(std::memory_order_relaxed);
     // Exit and work are both checked under mu_ before sleeping: max_parallel
     // and the destructor change wanted_ and notify under mu_.
     if ((voluntary || !work_queued()) && !surplus()) {
@@ -384,7 +419,7 @@ bool context_impl::park(std::unique_lock<std::mutex>& lk, worker* w, bool volunt
     publish();
     if (surplus()) return false;
     if (sentinel) {
-        if (timed_out && should_join(w, seen)) {
+        if (timed_out && should_join(w, seen, seen_busy)) {
             if (!work_queued() && steal(w)) start_watcher_if_stuck(w);
             return true;
         }
@@ -424,13 +459,40 @@ void context_impl::start_watcher_if_stuck(const worker* self) {
 }
 
 // Whether the sentinel should join the awake workers (see the waking policy
-// above); `seen` is completed_ when it went to sleep. mu_ held.
-bool context_impl::should_join(const worker* self, std::uint64_t seen) const noexcept {
+// above); `seen` and `seen_busy` are completed_ and busy_ns_ from when it
+// went to sleep. Also renders the verdict on slow_. mu_ held.
+bool context_impl::should_join(const worker* self, std::uint64_t seen, std::int64_t seen_busy) {
     std::uint64_t waiting = not_started(self);
-    if (waiting == 0) return false;
-    std::uint64_t progress = completed_.load(std::memory_order_relaxed) - seen;
-    if (progress < waiting) return true;
+    if (waiting == 0) {
+        slow_ = false;  // the pool keeps up
+        publish();
+        return false;
+    }
+    // A stuck request holds the rest of its batch: take them over.
+    std::int64_t now = now_ns();
+    std::int64_t longest = 0;  // the longest-running request now
+    for (const worker& v : workers_) {
+        std::int64_t since = v.busy_since.load(std::memory_order_relaxed);
+        if (&v == self || !since) continue;
+        longest = std::max(longest, now - since);
+        if (v.next.load(std::memory_order_relaxed) < v.count && now - since >= kStuckNs) {
+            slow_ = true;
+            publish();
+            return true;
+        }
+    }
+    // Slow requests (kSlowNs or more each, on average over what finished
+    // since the last look; or nothing finished and one has run for kStuckNs):
+    // a latency-bound pool, where more threads help. Until a
+    // sentinel sees quick ones again, every claim that leaves work behind
+    // wakes another worker (need_wake).
+    std::uint64_t done = completed_.load(std::memory_order_relaxed) - seen;
+    std::int64_t busy = busy_ns_.load(std::memory_order_relaxed) - seen_busy;
+    slow_ = done ? busy >= static_cast<std::int64_t>(done) * kSlowNs : longest >= kStuckNs;
+    publish();
+    if (slow_) return true;
     unsigned awake = view().awake;
+    // Quick requests (CPU-bound): only a spare core helps.
     return waiting > 2u * awake && awake < ncpu_;
 }
 
@@ -486,6 +548,7 @@ bool context_impl::run_batch(worker* w, bool stopping) {
         unsigned i = w->next.fetch_add(1, std::memory_order_acq_rel);
         if (i >= w->count) break;
         req* r = w->items[i];
+        w->busy_since.store(t, std::memory_order_relaxed);
         if (!stopping && !r->cancelled.load(std::memory_order_relaxed)) execute(*r);
         done.push(r);
         ++n;
@@ -499,42 +562,50 @@ bool context_impl::run_batch(worker* w, bool stopping) {
             t = t1;
         }
     }
+    w->busy_since.store(0, std::memory_order_relaxed);
     push_results(done);
-    completed_.fetch_add(n, std::memory_order_relaxed);
     if (t == start) t = now_ns();
+    busy_ns_.fetch_add(t - start, std::memory_order_relaxed);
+    completed_.fetch_add(n, std::memory_order_relaxed);
     return t - start < kSlowNs * static_cast<std::int64_t>(count);
 }
 
 // ---- hand-off to the result queue --------------------------------------------
 
 void context_impl::push_result(req* r) {
-    r->state.store(req_state::pending, std::memory_order_relaxed);
-    npending_.fetch_add(1, std::memory_order_relaxed);
-    std::lock_guard lk(res_mu_);
-    results_.push(r);
-    if (!efd_armed_) make_readable();
+    req_queue q;
+    q.push(r);
+    push_results(q);
 }
 
+// Hand q over to the poll thread in one push.
 void context_impl::push_results(req_queue& q) {
+    if (q.empty()) return;
     std::size_t n = 0;
     for (req* r = q.head; r; r = r->next) {
         r->state.store(req_state::pending, std::memory_order_relaxed);
         ++n;
     }
-    if (!n) return;
     npending_.fetch_add(n, std::memory_order_relaxed);
-    std::lock_guard lk(res_mu_);
-    results_.splice(q);
-    if (!efd_armed_) make_readable();
+    pushers_.fetch_add(1, std::memory_order_seq_cst);
+    results_.push(q.head, q.tail);
+    q.head = q.tail = nullptr;
+    make_readable();
+    pushers_.fetch_sub(1, std::memory_order_release);
 }
 
-void context_impl::make_readable() {
-    efd_armed_ = true;
+void context_impl::make_readable() noexcept {
+    // seq_cst: after the push above, so that a reset either sees the push
+    // (and makes the descriptor readable itself) or we see its "idle".
+    if (efd_state_.load(std::memory_order_seq_cst) != 0) return;
+    int idle = 0;
+    if (!efd_state_.compare_exchange_strong(idle, 1, std::memory_order_seq_cst)) return;
     std::uint64_t one = 1;
     ssize_t n;
     do
         n = ::write(efd_.load(std::memory_order_relaxed), &one, sizeof one);
     while (n < 0 && errno == EINTR);
+    efd_state_.store(2, std::memory_order_release);
 }
 
 // ---- pool size ----------------------------------------------------------------

@@ -114,4 +114,65 @@ struct req_queue {
     }
 };
 
+/// Finished requests on their way to the poll thread: many producers
+/// (workers, the ring's reaper, the destructor), one consumer (the poll
+/// thread). Intrusive through req::next, FIFO, no lock and no reversal: a
+/// push is one exchange on the tail plus one store into the old tail's link,
+/// and the consumer follows the links. Between a producer's two steps, what
+/// it pushes (and anything pushed after it) is not reachable yet: pop()
+/// returns nullptr while empty() is already false. The stub node keeps the
+/// list non-empty so that producers never touch the consumer's end.
+class result_queue {
+  public:
+    result_queue() noexcept { reset(); }
+    result_queue(const result_queue&) = delete;
+    result_queue& operator=(const result_queue&) = delete;
+
+    /// Append the chain first..last (linked through next). Any thread.
+    void push(req* first, req* last) noexcept {
+        last->next = nullptr;
+        req* prev = tail_.exchange(last, std::memory_order_acq_rel);
+        link(prev).store(first, std::memory_order_release);
+    }
+    /// Oldest request, or nullptr. Consumer only.
+    req* pop() noexcept {
+        req* h = head_;
+        req* next = link(h).load(std::memory_order_acquire);
+        if (h == &stub_) {
+            if (!next) return nullptr;
+            head_ = h = next;
+            next = link(h).load(std::memory_order_acquire);
+        }
+        if (next) {
+            head_ = next;
+            return h;
+        }
+        if (h != tail_.load(std::memory_order_acquire)) return nullptr;  // a push in progress
+        push(&stub_, &stub_);  // h is the last one: put the stub behind it
+        next = link(h).load(std::memory_order_acquire);
+        if (!next) return nullptr;
+        head_ = next;
+        return h;
+    }
+    /// Whether nothing was pushed that pop() has not returned (including a
+    /// push in progress). Consumer only.
+    bool empty() const noexcept {
+        return head_ == &stub_ && tail_.load(std::memory_order_seq_cst) == &stub_;
+    }
+    /// Forget everything (fork child: producers are gone). Consumer only.
+    void reset() noexcept {
+        stub_.next = nullptr;
+        head_ = &stub_;
+        tail_.store(&stub_, std::memory_order_relaxed);
+    }
+
+  private:
+    static std::atomic_ref<req*> link(req* r) noexcept { return std::atomic_ref<req*>(r->next); }
+
+    struct stub_req : req {};
+    alignas(64) std::atomic<req*> tail_;
+    alignas(64) req* head_;
+    stub_req stub_;
+};
+
 }  // namespace aio::detail

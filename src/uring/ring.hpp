@@ -10,7 +10,7 @@
 // engine's eventfd (registered with the ring) when it posts completions.
 //
 // Locking: every member function takes the ring's own mutex (never while the
-// caller holds the engine's mu_ or res_mu_, and the ring calls back into the
+// caller holds the engine's mu_, and the ring calls back into the
 // engine only after releasing it), except has_completions(), nready() and
 // ncompleted(), which read atomics.
 #pragma once
