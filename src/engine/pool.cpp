@@ -462,34 +462,28 @@ void context_impl::start_watcher_if_stuck(const worker* self) {
 // above); `seen` and `seen_busy` are completed_ and busy_ns_ from when it
 // went to sleep. Also renders the verdict on slow_. mu_ held.
 bool context_impl::should_join(const worker* self, std::uint64_t seen, std::int64_t seen_busy) {
+    // The verdict on slow_: slow requests (kSlowNs or more each, on average
+    // over what finished since the last look) make a latency-bound pool,
+    // where more threads help. Until a sentinel sees quick ones again, every
+    // claim that leaves work behind wakes another worker (need_wake). With
+    // nothing finished, the verdict stands (unless a request is stuck).
+    std::uint64_t done = completed_.load(std::memory_order_relaxed) - seen;
+    std::int64_t busy = busy_ns_.load(std::memory_order_relaxed) - seen_busy;
+    if (done) slow_ = busy >= static_cast<std::int64_t>(done) * kSlowNs;
     std::uint64_t waiting = not_started(self);
-    if (waiting == 0) {
-        slow_ = false;  // the pool keeps up
-        publish();
-        return false;
-    }
-    // A stuck request holds the rest of its batch: take them over.
     std::int64_t now = now_ns();
-    std::int64_t longest = 0;  // the longest-running request now
     for (const worker& v : workers_) {
         std::int64_t since = v.busy_since.load(std::memory_order_relaxed);
-        if (&v == self || !since) continue;
-        longest = std::max(longest, now - since);
-        if (v.next.load(std::memory_order_relaxed) < v.count && now - since >= kStuckNs) {
-            slow_ = true;
+        if (&v == self || !since || now - since < kStuckNs) continue;
+        // A stuck request; if others wait behind it in its batch, take them over.
+        slow_ = true;
+        if (v.next.load(std::memory_order_relaxed) < v.count) {
             publish();
             return true;
         }
     }
-    // Slow requests (kSlowNs or more each, on average over what finished
-    // since the last look; or nothing finished and one has run for kStuckNs):
-    // a latency-bound pool, where more threads help. Until a
-    // sentinel sees quick ones again, every claim that leaves work behind
-    // wakes another worker (need_wake).
-    std::uint64_t done = completed_.load(std::memory_order_relaxed) - seen;
-    std::int64_t busy = busy_ns_.load(std::memory_order_relaxed) - seen_busy;
-    slow_ = done ? busy >= static_cast<std::int64_t>(done) * kSlowNs : longest >= kStuckNs;
     publish();
+    if (waiting == 0) return false;
     if (slow_) return true;
     unsigned awake = view().awake;
     // Quick requests (CPU-bound): only a spare core helps.
