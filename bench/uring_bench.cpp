@@ -47,7 +47,7 @@ void per_item(benchmark::State& state, std::size_t n, const char* name) {
 
 // Skip a benchmark whose context did not get the executor it is named after.
 bool got(benchmark::State& state, aio::context& ctx, aio::executor_kind want) {
-    if (ctx.executor() == want) return true;
+    if (want == aio::executor_kind::automatic || ctx.executor() == want) return true;
     state.SkipWithError("io_uring is not available");
     return false;
 }
@@ -71,6 +71,9 @@ BENCHMARK_CAPTURE(BM_nop_aiopp, pool, aio::executor_kind::pool)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_nop_aiopp, uring, aio::executor_kind::uring)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_nop_aiopp, automatic, aio::executor_kind::automatic)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
@@ -338,6 +341,9 @@ BENCHMARK_CAPTURE(BM_small_aiopp, pool, aio::executor_kind::pool)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_small_aiopp, uring, aio::executor_kind::uring)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_small_aiopp, automatic, aio::executor_kind::automatic)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -180,7 +180,9 @@ TEST(Selection, EnvironmentDecidesForAutomaticOnly) {
 // Under `automatic`, stat, lstat and fstat run on the worker threads (a
 // path statx measured 2-2.3x slower on the ring, docs/PERFORMANCE.md);
 // other mapped ops still go to the ring, and `uring` puts stats there too.
-TEST(Selection, AutomaticKeepsStatsOnThePool) {
+// Under automatic, the ops measured faster on the pool (stat, lstat, fstat,
+// open, nop) stay there; the others (mkdir, read, close) use the ring.
+TEST(Selection, AutomaticKeepsStatsOpenAndNopOnThePool) {
     REQUIRE_RING();
     scoped_env env("AIOPP_EXECUTOR", nullptr);
     aio::testing::temp_dir t;
@@ -204,10 +206,25 @@ TEST(Selection, AutomaticKeepsStatsOnThePool) {
             aio::mkdir(t / (kind == executor_kind::uring ? "d1" : "d0"), 0700, std::move(cb), ctx);
         });
         ASSERT_TRUE(m);
-        std::uint64_t stats =
-            on_ring(ctx, op::stat) + on_ring(ctx, op::lstat) + on_ring(ctx, op::fstat);
-        EXPECT_EQ(stats, kind == executor_kind::uring ? 3u : 0u);
+        auto n = await<void>(ctx, [&](auto cb) { aio::nop(std::move(cb), ctx); });
+        ASSERT_TRUE(n);
+        auto o = await<int>(
+            ctx, [&](auto cb) { aio::open(t / "f", O_RDONLY | O_CLOEXEC, 0, std::move(cb), ctx); });
+        ASSERT_TRUE(o);
+        char buf[8] = {};
+        auto r = await<std::size_t>(
+            ctx, [&](auto cb) { aio::read(*o, 0, buf, sizeof buf, std::move(cb), ctx); });
+        ASSERT_TRUE(r);
+        EXPECT_EQ(std::string(buf, *r), "data");
+        auto closed = await<void>(ctx, [&](auto cb) { aio::close(*o, std::move(cb), ctx); });
+        ASSERT_TRUE(closed);
+        std::uint64_t pooled = on_ring(ctx, op::stat) + on_ring(ctx, op::lstat) +
+                               on_ring(ctx, op::fstat) + on_ring(ctx, op::open) +
+                               on_ring(ctx, op::nop);
+        EXPECT_EQ(pooled, kind == executor_kind::uring ? 5u : 0u);
         EXPECT_EQ(on_ring(ctx, op::mkdir), 1u);
+        EXPECT_EQ(on_ring(ctx, op::read), 1u);
+        EXPECT_EQ(on_ring(ctx, op::close), 1u);
     }
     ::close(fd);
 }

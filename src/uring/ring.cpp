@@ -105,13 +105,24 @@ int opcode_of(op o) noexcept {
 }
 
 // Ops that go to the ring under `automatic`, by measurement (docs/
-// PERFORMANCE.md, "stat storm"): on a quiet machine a path statx ran 2-2.3x
-// slower on the ring than on the pool at every depth (the kernel hands it
-// to an io-wq thread: one more hand-off), so stat, lstat and fstat stay on
-// the pool; every other mapped op goes to the ring. executor_kind::uring
-// sends every op the kernel supports.
+// PERFORMANCE.md, "stat storm" and "io_uring"): on a quiet machine a path
+// statx ran 2-2.3x slower on the ring than on the pool at every depth (the
+// kernel hands it to an io-wq thread: one more hand-off), and so does
+// openat (small files: 3.3-3.5 us per open+read+close with open on the
+// pool, 8.8-9.1 us all on the ring); a nop is cheaper on the pool. So stat,
+// lstat, fstat, open and nop stay on the pool; every other mapped op goes to
+// the ring. executor_kind::uring sends every op the kernel supports.
 bool auto_on_ring(op o) noexcept {
-    return o != op::stat && o != op::lstat && o != op::fstat;
+    switch (o) {
+        case op::stat:
+        case op::lstat:
+        case op::fstat:
+        case op::open:
+        case op::nop:
+            return false;
+        default:
+            return true;
+    }
 }
 
 bool seccomp_filtered() noexcept {
