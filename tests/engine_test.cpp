@@ -5,6 +5,7 @@
 // blocked work (max_parallel(1) + a request waiting on a latch) before the
 // requests to reorder or cancel are queued.
 #include <poll.h>
+#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -586,6 +587,38 @@ TEST(Group, FeederRemovedWhenItAddsNothing) {
 }
 
 // ---- pool ---------------------------------------------------------------------
+
+// Quick requests keep at most one worker per CPU awake, plus the one on its
+// way to watch them: pinned to one CPU, a storm of quick requests starts two
+// threads, not the eight min_parallel allows (which only take turns).
+TEST(Pool, QuickRequestsStartNoMoreThreadsThanCpusPlusOne) {
+    std::thread pinned([] {
+        cpu_set_t mine, one;
+        ASSERT_EQ(::sched_getaffinity(0, sizeof mine, &mine), 0);
+        CPU_ZERO(&one);
+        for (int c = 0; c < CPU_SETSIZE; ++c) {
+            if (CPU_ISSET(c, &mine)) {
+                CPU_SET(c, &one);
+                break;
+            }
+        }
+        ASSERT_EQ(::sched_setaffinity(0, sizeof one, &one), 0);  // workers inherit it
+        aio::context ctx;
+        ASSERT_EQ(ctx.parallel(), 8u);
+        long called = 0;
+        constexpr int kRounds = 20, kEach = 5000;
+        for (int round = 0; round < kRounds; ++round) {
+            for (int i = 0; i < kEach; ++i)
+                run_on_worker(
+                    ctx, [](aio::detail::req&) {},
+                    [&](aio::result<void> r) { called += r.has_value(); });
+            flush_or_fail(ctx);
+        }
+        EXPECT_EQ(called, long{kRounds} * kEach);
+        EXPECT_LE(ctx.nthreads(), 2u);
+    });
+    pinned.join();
+}
 
 TEST(Pool, ThreadsStartOnDemandUpToMinParallel) {
     aio::context ctx;

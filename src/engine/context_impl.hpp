@@ -13,8 +13,9 @@
 //
 // * One lock. mu_ guards the ready queues and the pool bookkeeping.
 //   Submission (the intake, a stack) and the result hand-off (results_, a
-//   queue: req.hpp) are lock-free. The ring's own lock is never taken with mu_ held; the ring may
-//   take mu_ under its lock (to hand a request to the pool).
+//   queue: req.hpp) are lock-free. The ring's own lock is never taken with
+//   mu_ held; the ring may take mu_ under its lock (to hand a request to the
+//   pool).
 // * Workers claim several requests per lock acquisition (about nready /
 //   nthreads, at most kMaxBatch), so queue traffic is amortised when the
 //   queue is long and every thread gets work when it is short.
@@ -188,14 +189,14 @@ class context_impl {
     bool wait_for_work(std::unique_lock<std::mutex>& lk, worker* w);
     bool spin(std::unique_lock<std::mutex>& lk);
     bool park(std::unique_lock<std::mutex>& lk, worker* w, bool voluntary);
-    void release_spinner();                                                            // mu_ held
-    bool surplus() const noexcept;                                                     // mu_ held
-    std::uint64_t not_started(const worker* self) const noexcept;                      // mu_ held
-    void start_watcher_if_stuck(const worker* self);                                   // mu_ held
-    bool should_join(const worker* self, std::uint64_t seen, std::int64_t seen_busy);  // mu_ held
-    bool work_queued() const noexcept;                                                 // mu_ held
-    void claim(worker* w);                                                             // mu_ held
-    bool steal(worker* thief);                                                         // mu_ held
+    void release_spinner();                                                             // mu_ held
+    bool surplus() const noexcept;                                                      // mu_ held
+    std::uint64_t not_started(const worker* self) const noexcept;                       // mu_ held
+    void start_watcher_if_stuck(const worker* self);                                    // mu_ held
+    bool should_join(const worker* self, std::uint64_t seen, std::uint64_t seen_slow);  // mu_ held
+    bool work_queued() const noexcept;                                                  // mu_ held
+    void claim(worker* w);                                                              // mu_ held
+    bool steal(worker* thief);                                                          // mu_ held
     bool run_batch(worker* w, bool stopping);
     void start_thread();    // mu_ held
     void reap_exited();     // mu_ held: join threads that finished
@@ -245,7 +246,7 @@ class context_impl {
     alignas(64) std::atomic<std::uint64_t> submitted_{0};  // ever pushed to the intake
     alignas(64) std::atomic<std::uint64_t> claimed_{0};    // ever claimed by a worker (mu_)
     alignas(64) std::atomic<std::uint64_t> completed_{0};  // ever executed, for the sentinel
-    std::atomic<std::int64_t> busy_ns_{0};                 // time workers spent executing them
+    std::atomic<std::uint64_t> slow_done_{0};  // of those, how many took kSlowNs or more
 
     // ---- result hand-off (lock-free) ----------------------------------------
     result_queue results_;  // finished by workers (and the ring, on drain)

@@ -214,8 +214,7 @@ void context_impl::poll_wait() {
         int rc = ::poll(&p, 1, -1);
         if (rc < 0 && errno != EINTR) return;
         // Readable with nothing pending (a kernel write that came after its
-        // completion was reaped, or a worker's write that a reset had to
-        // leave alone): reset it instead of spinning on it.
+        // completion was reaped): reset it instead of spinning on it.
         if (rc > 0 && !results_waiting()) reset_readable();
     }
 }

@@ -1,5 +1,6 @@
 // Submission side of the engine: ready queues, the worker pool and the
 // hand-off to the result queue. See context_impl.hpp for the design.
+#include <sched.h>
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -55,6 +56,16 @@ constexpr std::int64_t kSlowNs = 50000;
 
 }  // namespace
 
+// The CPUs this thread may run on (taskset, cpusets), which its workers
+// inherit; the online count if the mask cannot be read.
+static unsigned usable_cpus() noexcept {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return static_cast<unsigned>(CPU_COUNT(&set));
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? static_cast<unsigned>(n) : 1;
+}
+
 std::int64_t now_ns() noexcept {
     timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -62,8 +73,7 @@ std::int64_t now_ns() noexcept {
 }
 
 context_impl::context_impl(const context_options& opts) : kind_(opts.executor) {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    ncpu_ = n > 0 ? static_cast<unsigned>(n) : 1;
+    ncpu_ = usable_cpus();
     publish();  // submitters read the pool view before any worker exists
     open_eventfd();
     ring_ = ring_executor::create(*this, kind_);  // registers the eventfd
@@ -170,10 +180,10 @@ bool context_impl::work_queued() const noexcept {
 // The sentinel is one parked worker that, while others are awake, sleeps with
 // a short timeout (kWatch) and looks at the backlog: requests queued plus
 // requests claimed but not started. It joins the awake workers when
-//   * a request has run for the whole interval while others wait behind it
+//   * a request has run for kStuckNs (10 ms) while others wait behind it
 //     in its batch (a stuck syscall: NFS, a failing disk), or
-//   * the awake workers' requests took kSlowNs or more each on average
-//     (latency-bound work: more threads help), or
+//   * most requests that finished since it last looked took kSlowNs or
+//     more each (latency-bound work: more threads help), or
 //   * more than two requests wait per awake worker and fewer workers are
 //     awake than there are CPUs (CPU-bound work that another core can share).
 // Quick requests never keep more workers awake than there are CPUs (plus
@@ -400,7 +410,7 @@ bool context_impl::park(std::unique_lock<std::mutex>& lk, worker* w, bool volunt
     publish();
     bool timed_out = false;
     std::uint64_t seen = completed_.load(std::memory_order_relaxed);
-    std::int64_t seen_busy = busy_ns_.load(std::memory_order_relaxed);
+    std::uint64_t seen_slow = slow_done_.load(std::memory_order_relaxed);
     // Exit and work are both checked under mu_ before sleeping: max_parallel
     // and the destructor change wanted_ and notify under mu_.
     if ((voluntary || !work_queued()) && !surplus()) {
@@ -419,7 +429,7 @@ bool context_impl::park(std::unique_lock<std::mutex>& lk, worker* w, bool volunt
     publish();
     if (surplus()) return false;
     if (sentinel) {
-        if (timed_out && should_join(w, seen, seen_busy)) {
+        if (timed_out && should_join(w, seen, seen_slow)) {
             if (!work_queued() && steal(w)) start_watcher_if_stuck(w);
             return true;
         }
@@ -443,7 +453,8 @@ std::uint64_t context_impl::not_started(const worker* self) const noexcept {
 // (blocked in slow syscalls, say) are invisible to wake_if_needed, which
 // looks at the queue: provide a sentinel — a parked worker, or one more
 // thread while the pool may grow — which steals them. Called when
-// min_parallel raises the limit and after each steal. mu_ held.
+// min_parallel raises the limit, after each steal, and after each claim
+// while requests are slow. mu_ held.
 void context_impl::start_watcher_if_stuck(const worker* self) {
     pool_view v = view();
     if (v.sentinel || nstarting_ != 0 || nsignalled_ != 0 || not_started(self) == 0) return;
@@ -459,17 +470,17 @@ void context_impl::start_watcher_if_stuck(const worker* self) {
 }
 
 // Whether the sentinel should join the awake workers (see the waking policy
-// above); `seen` and `seen_busy` are completed_ and busy_ns_ from when it
+// above); `seen` and `seen_slow` are completed_ and slow_done_ from when it
 // went to sleep. Also renders the verdict on slow_. mu_ held.
-bool context_impl::should_join(const worker* self, std::uint64_t seen, std::int64_t seen_busy) {
-    // The verdict on slow_: slow requests (kSlowNs or more each, on average
-    // over what finished since the last look) make a latency-bound pool,
+bool context_impl::should_join(const worker* self, std::uint64_t seen, std::uint64_t seen_slow) {
+    // The verdict on slow_: slow requests (most of those that finished since
+    // the last look took kSlowNs or more) make a latency-bound pool,
     // where more threads help. Until a sentinel sees quick ones again, every
     // claim that leaves work behind wakes another worker (need_wake). With
     // nothing finished, the verdict stands (unless a request is stuck).
     std::uint64_t done = completed_.load(std::memory_order_relaxed) - seen;
-    std::int64_t busy = busy_ns_.load(std::memory_order_relaxed) - seen_busy;
-    if (done) slow_ = busy >= static_cast<std::int64_t>(done) * kSlowNs;
+    std::uint64_t slow = slow_done_.load(std::memory_order_relaxed) - seen_slow;
+    if (done) slow_ = 2 * slow >= done;
     std::uint64_t waiting = not_started(self);
     std::int64_t now = now_ns();
     for (const worker& v : workers_) {
@@ -530,14 +541,22 @@ bool context_impl::steal(worker* thief) {
 
 // Execute w's batch. Results go to the result queue in one hand-off at the
 // end, except that a slow request hands over what is done so far, so a slow
-// syscall never holds back the results of fast ones. Returns whether the
-// requests were quick on average (shorter than kSlowNs each).
+// syscall never holds back the results of fast ones. Counts the requests
+// that took kSlowNs or more (slow_done_) and returns whether most were
+// quicker: a count, not an average, so that a worker preempted once in a
+// while (more threads than CPUs) does not make quick work look slow.
 bool context_impl::run_batch(worker* w, bool stopping) {
     req_queue done;
-    std::uint64_t n = 0;
-    const std::int64_t start = now_ns();
-    std::int64_t t = start;  // one clock read per request
-    unsigned count = w->count;
+    std::uint64_t n = 0, n_slow = 0;  // in `done`
+    std::uint64_t ran = 0, slow = 0;  // in the whole batch
+    // Handed over together, so that the sentinel's two counts match.
+    auto hand_over = [&] {
+        push_results(done);
+        if (n_slow) slow_done_.fetch_add(n_slow, std::memory_order_relaxed);
+        completed_.fetch_add(n, std::memory_order_relaxed);
+        n = n_slow = 0;
+    };
+    std::int64_t t = now_ns();  // one clock read per request
     for (;;) {
         unsigned i = w->next.fetch_add(1, std::memory_order_acq_rel);
         if (i >= w->count) break;
@@ -546,22 +565,18 @@ bool context_impl::run_batch(worker* w, bool stopping) {
         if (!stopping && !r->cancelled.load(std::memory_order_relaxed)) execute(*r);
         done.push(r);
         ++n;
-        if (w->count > 1) {
-            std::int64_t t1 = now_ns();
-            if (t1 - t >= kSlowNs) {
-                push_results(done);
-                completed_.fetch_add(n, std::memory_order_relaxed);
-                n = 0;
-            }
-            t = t1;
+        ++ran;
+        std::int64_t t1 = now_ns();
+        if (t1 - t >= kSlowNs) {
+            ++slow;
+            ++n_slow;
+            if (w->next.load(std::memory_order_relaxed) < w->count) hand_over();
         }
+        t = t1;
     }
     w->busy_since.store(0, std::memory_order_relaxed);
-    push_results(done);
-    if (t == start) t = now_ns();
-    busy_ns_.fetch_add(t - start, std::memory_order_relaxed);
-    completed_.fetch_add(n, std::memory_order_relaxed);
-    return t - start < kSlowNs * static_cast<std::int64_t>(count);
+    hand_over();
+    return 2 * slow < ran;
 }
 
 // ---- hand-off to the result queue --------------------------------------------
