@@ -16,6 +16,8 @@ all: build
 deps:
 	@scripts/deps.sh
 
+# Precious: make must not delete the configured cache as an intermediate file.
+.PRECIOUS: build/%/CMakeCache.txt
 build/%/CMakeCache.txt: | deps
 	cmake --preset $* -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
 
