@@ -40,29 +40,15 @@ class unique_function<R(Args...), Inline> {
         if constexpr (std::is_pointer_v<D> || std::is_member_pointer_v<D>) {
             if (f == nullptr) return;
         }
-        if constexpr (fits_inline<D>) {
-            ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));
-            invoke_ = [](void* p, Args&&... a) -> R {
-                return std::invoke(*static_cast<D*>(p), std::forward<Args>(a)...);
-            };
-            manage_ = [](action act, void* src, void* dst) noexcept {
-                D* s = static_cast<D*>(src);
-                if (act == action::move) ::new (dst) D(std::move(*s));
-                s->~D();
-            };
-        } else {
-            *reinterpret_cast<D**>(buf_) = new D(std::forward<F>(f));
-            invoke_ = [](void* p, Args&&... a) -> R {
-                return std::invoke(**static_cast<D**>(p), std::forward<Args>(a)...);
-            };
-            manage_ = [](action act, void* src, void* dst) noexcept {
-                D** s = static_cast<D**>(src);
-                if (act == action::move)
-                    *static_cast<D**>(dst) = *s;
-                else
-                    delete *s;
-            };
-        }
+        construct<D>(std::forward<F>(f));
+    }
+
+    /// Replace the target with a D built in place from args: no temporary
+    /// callable and no move of one.
+    template <class D, class... A>
+    void emplace(A&&... args) {
+        reset();
+        construct<D>(std::forward<A>(args)...);
     }
 
     unique_function(unique_function&& o) noexcept { take(o); }
@@ -92,6 +78,33 @@ class unique_function<R(Args...), Inline> {
     }
 
   private:
+    template <class D, class... A>
+    void construct(A&&... args) {
+        if constexpr (fits_inline<D>) {
+            ::new (static_cast<void*>(buf_)) D(std::forward<A>(args)...);
+            invoke_ = [](void* p, Args&&... a) -> R {
+                return std::invoke(*static_cast<D*>(p), std::forward<Args>(a)...);
+            };
+            manage_ = [](action act, void* src, void* dst) noexcept {
+                D* s = static_cast<D*>(src);
+                if (act == action::move) ::new (dst) D(std::move(*s));
+                s->~D();
+            };
+        } else {
+            *reinterpret_cast<D**>(buf_) = new D(std::forward<A>(args)...);
+            invoke_ = [](void* p, Args&&... a) -> R {
+                return std::invoke(**static_cast<D**>(p), std::forward<Args>(a)...);
+            };
+            manage_ = [](action act, void* src, void* dst) noexcept {
+                D** s = static_cast<D**>(src);
+                if (act == action::move)
+                    *static_cast<D**>(dst) = *s;
+                else
+                    delete *s;
+            };
+        }
+    }
+
     void take(unique_function& o) noexcept {
         if (!o.invoke_) return;
         o.manage_(action::move, o.buf_, buf_);

@@ -43,6 +43,15 @@ template <class T>
 struct tag {};
 result<void> take(req& r, tag<void>);
 result<std::int64_t> take(req& r, tag<std::int64_t>);
+/// The completion that delivers a request's typed result to a callback<T>
+/// (it fits the completion's inline buffer: no allocation).
+template <class T>
+struct typed_completion {
+    unique_function<void(result<T>)> cb;
+    void operator()(req& r) {
+        if (cb) cb(take(r, tag<T>{}));  // ADL: overloads live beside each T
+    }
+};
 }  // namespace detail
 
 /// Untyped handle to a request (IO::AIO::REQ).
@@ -94,9 +103,9 @@ class request : public request_base {
     /// callback has not run yet. Call from the poll_cb thread.
     void set_callback(callback<T> cb) {
         if (!r_) return;
-        detail::set_completion(r_, [cb = std::move(cb)](detail::req& r) mutable {
-            if (cb) cb(take(r, detail::tag<T>{}));  // ADL: overloads live beside each T
-        });
+        detail::completion c;
+        c.emplace<detail::typed_completion<T>>(std::move(cb));
+        detail::set_completion(r_, std::move(c));
     }
 };
 

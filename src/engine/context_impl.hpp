@@ -120,17 +120,18 @@ class context_impl {
     unsigned parallel() const noexcept { return wanted_.load(std::memory_order_relaxed); }
 
     // counters
-    std::size_t nreqs() const noexcept { return nreqs_.load(std::memory_order_relaxed); }
-    std::size_t nready() const noexcept {
-        // claimed_ first: a request is counted as submitted just after it is
-        // pushed, so a worker may claim it before it is counted.
-        std::uint64_t c = claimed_.load(std::memory_order_relaxed);
-        std::uint64_t s = submitted_.load(std::memory_order_relaxed);
-        return (s > c ? static_cast<std::size_t>(s - c) : 0) + ring_nready();
+    // Each count is a difference of two monotonic counters: one written by
+    // the producers (a locked add), one only by the poll thread (a plain
+    // store). The poll thread's is read first, with acquire: what it counts
+    // was counted by the producer before, so the difference is never
+    // negative.
+    std::size_t nreqs() const noexcept {
+        std::size_t f = finished_.load(std::memory_order_acquire);
+        return added_.load(std::memory_order_relaxed) - f;
     }
-    std::size_t npending() const noexcept {
-        return npending_.load(std::memory_order_relaxed) + ring_ncompleted();
-    }
+    /// Requests queued for a worker or the ring, not started (takes mu_).
+    std::size_t nready() noexcept;
+    std::size_t npending() const noexcept { return results_pending() + ring_ncompleted(); }
     std::size_t nthreads() const noexcept { return nthreads_.load(std::memory_order_relaxed); }
 
     void reinit();
@@ -243,8 +244,6 @@ class context_impl {
 
     // ---- submission (lock-free) --------------------------------------------
     alignas(64) std::atomic<req*> intake_{nullptr};        // a Treiber stack, newest first
-    alignas(64) std::atomic<std::uint64_t> submitted_{0};  // ever pushed to the intake
-    alignas(64) std::atomic<std::uint64_t> claimed_{0};    // ever claimed by a worker (mu_)
     alignas(64) std::atomic<std::uint64_t> completed_{0};  // ever executed, for the sentinel
     std::atomic<std::uint64_t> slow_done_{0};  // of those, how many took kSlowNs or more
 
@@ -260,8 +259,19 @@ class context_impl {
     unsigned since_reap_ = 0;  // results taken from results_ since the last reap
     bool draining_ = false;    // destructor: finish everything without callbacks
 
-    alignas(64) std::atomic<std::size_t> nreqs_{0};
-    alignas(64) std::atomic<std::size_t> npending_{0};
+    // nreqs() = added_ - finished_; results waiting = handed_ - taken_n_.
+    alignas(64) std::atomic<std::size_t> added_{0};     // submitted, any thread
+    alignas(64) std::atomic<std::size_t> handed_{0};    // results handed over (workers, reaper)
+    alignas(64) std::atomic<std::size_t> finished_{0};  // poll thread only
+    std::atomic<std::size_t> taken_n_{0};               // poll thread only
+    std::size_t results_pending() const noexcept {
+        std::size_t t = taken_n_.load(std::memory_order_acquire);
+        return handed_.load(std::memory_order_relaxed) - t;
+    }
+    // Poll thread: one writer, so a load and a store instead of a locked add.
+    static void bump(std::atomic<std::size_t>& c) noexcept {
+        c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+    }
 
     ring_executor* ring_ = nullptr;                  // set by the constructor and reinit() only
     executor_kind kind_ = executor_kind::automatic;  // as asked for (reinit makes a new ring)

@@ -113,8 +113,6 @@ void context_impl::reinit() {
         }
     }
     queued_ = 0;
-    submitted_.store(0);
-    claimed_.store(0);
     completed_.store(0);
     publish();
     req_queue finished;
@@ -127,8 +125,10 @@ void context_impl::reinit() {
             release(r);
         }
     }
-    npending_.store(0);
-    nreqs_.store(0);
+    added_.store(0);
+    finished_.store(0);
+    handed_.store(0);
+    taken_n_.store(0);
     ::close(efd_.load());
     efd_state_.store(0);
     open_eventfd();

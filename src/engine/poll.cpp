@@ -85,7 +85,7 @@ req* context_impl::next_result() {
             r->state.store(req_state::pending, std::memory_order_relaxed);
             ++k;
         }
-        npending_.fetch_add(k, std::memory_order_relaxed);
+        handed_.fetch_add(k, std::memory_order_relaxed);
         taken_.splice(reaped);
         if (req* r = taken_.pop()) return r;
     }
@@ -132,7 +132,7 @@ void context_impl::reset_readable() noexcept {
 int context_impl::poll_cb(std::size_t* processed) {
     polling_scope scope(this);
     for (;;) {
-        if (!ring_ && taken_.empty() && npending_.load(std::memory_order_relaxed) == 0 &&
+        if (!ring_ && taken_.empty() && results_pending() == 0 &&
             !max_outstanding_.load(std::memory_order_relaxed) &&
             efd_state_.load(std::memory_order_relaxed) == 0)
             return 0;  // the common "nothing to do" case: no syscall
@@ -150,8 +150,8 @@ int context_impl::poll_cb(std::size_t* processed) {
         for (;;) {
             req* r = next_result();
             if (!r) break;
-            npending_.fetch_sub(1, std::memory_order_relaxed);
-            nreqs_.fetch_sub(1, std::memory_order_relaxed);
+            bump(taken_n_);
+            bump(finished_);
             r->state.store(req_state::result, std::memory_order_relaxed);
             auto* g = r->is_group ? static_cast<group_req*>(r) : nullptr;
             if (g && g->size) {
@@ -170,7 +170,7 @@ int context_impl::poll_cb(std::size_t* processed) {
             }
         }
         unsigned limit = max_outstanding_.load(std::memory_order_relaxed);
-        if (!limit || nreqs_.load(std::memory_order_relaxed) < limit) {
+        if (!limit || nreqs() < limit) {
             if (res) errno = EAGAIN;
             return res;
         }
@@ -188,9 +188,9 @@ bool context_impl::spin_for_results() {
     if (ncpu_ < 2 || awake_workers() >= ncpu_) return false;
     std::int64_t until = 0;
     for (unsigned i = 0;; ++i) {
-        if (npending_.load(std::memory_order_acquire) != 0) return true;
+        if (results_pending() != 0) return true;
         if (ring_ && ring_->has_completions()) return true;
-        if (nreqs_.load(std::memory_order_relaxed) == 0) return true;
+        if (nreqs() == 0) return true;
         if (i % 16 == 0) {
             std::int64_t now = now_ns();
             if (!until)
@@ -205,7 +205,7 @@ bool context_impl::spin_for_results() {
 
 void context_impl::poll_wait() {
     for (;;) {
-        if (nreqs_.load(std::memory_order_relaxed) == 0) return;
+        if (nreqs() == 0) return;
         if (!taken_.empty()) return;
         if (ring_) ring_->feed();  // a callback may wait here for what it submitted
         if (results_waiting()) return;
@@ -227,7 +227,7 @@ int context_impl::poll() {
 }
 
 void context_impl::flush() {
-    while (nreqs_.load(std::memory_order_relaxed)) {
+    while (nreqs()) {
         poll_wait();
         poll_cb();
     }
@@ -330,12 +330,11 @@ void context_impl::drain_for_shutdown() {
         for (auto& q : ready_) {
             while (req* r = q.pop()) {
                 --queued_;
-                claimed_.fetch_add(1, std::memory_order_relaxed);
                 push_result(r);
             }
         }
     }
-    while (poll_cb() != 0 || npending_.load(std::memory_order_relaxed)) {
+    while (poll_cb() != 0 || results_pending()) {
     }
 }
 

@@ -53,6 +53,8 @@ constexpr std::int64_t kStuckNs = 10 * kWatchNs;
 // A request running longer than this is "slow": its batch hands over the
 // results done so far.
 constexpr std::int64_t kSlowNs = 50000;
+// At most this many quick requests run between two clock reads (run_batch).
+constexpr unsigned kMaxStride = 16;
 
 }  // namespace
 
@@ -98,6 +100,12 @@ executor_kind context_impl::executor() const noexcept {
     return ring_ ? executor_kind::uring : executor_kind::pool;
 }
 
+std::size_t context_impl::nready() noexcept {
+    std::lock_guard lk(mu_);
+    drain_intake();
+    return queued_ + ring_nready();
+}
+
 std::size_t context_impl::ring_nready() const noexcept {
     return ring_ ? ring_->nready() : 0;
 }
@@ -112,7 +120,7 @@ void context_impl::submit(req* r) {
     r->ctx = this;
     r->pri = static_cast<std::int8_t>(take_next_pri());
     r->state.store(req_state::ready, std::memory_order_relaxed);
-    nreqs_.fetch_add(1, std::memory_order_relaxed);
+    added_.fetch_add(1, std::memory_order_relaxed);
 
     if (r->is_group) {
         // Groups never execute: they go straight to the result phase, where
@@ -139,7 +147,6 @@ void context_impl::run_on_pool(req* r) {
         r->next = head;
     while (!intake_.compare_exchange_weak(head, r, std::memory_order_seq_cst,
                                           std::memory_order_relaxed));
-    submitted_.fetch_add(1, std::memory_order_relaxed);
     // seq_cst load after the seq_cst push: pairs with a parking worker's
     // publish-then-check (park), so one of the two sees the other.
     if (!need_wake(unpack(pool_state_.load(std::memory_order_seq_cst)))) return;
@@ -239,7 +246,8 @@ void context_impl::publish() noexcept {
 void context_impl::wake_if_needed() {
     if (!work_queued() || !need_wake(view())) return;
     // Workers already on their way (signalled or starting) cover that much work.
-    if (nsignalled_ + nstarting_ >= nready()) return;
+    drain_intake();
+    if (nsignalled_ + nstarting_ >= queued_) return;
     if (nidle_ > nsignalled_) {
         ++nsignalled_;
         publish();
@@ -521,7 +529,6 @@ void context_impl::claim(worker* w) {
     queued_ -= got;
     w->count = got;
     w->next.store(0, std::memory_order_release);
-    claimed_.fetch_add(got, std::memory_order_relaxed);
 }
 
 // Take one unstarted request from another worker's batch into thief's. mu_ held.
@@ -545,6 +552,13 @@ bool context_impl::steal(worker* thief) {
 // that took kSlowNs or more (slow_done_) and returns whether most were
 // quicker: a count, not an average, so that a worker preempted once in a
 // while (more threads than CPUs) does not make quick work look slow.
+//
+// The clock is read after every request while requests are slow, and only
+// after every `stride` requests (doubling up to kMaxStride) while they are
+// quick: on a virtual machine a clock read can cost more than a quick
+// request (measured: a third of a worker's time on nops). A span of
+// requests that took less than kSlowNs together holds no slow one; a slow
+// span counts as one slow request and sets the stride back to 1.
 bool context_impl::run_batch(worker* w, bool stopping) {
     req_queue done;
     std::uint64_t n = 0, n_slow = 0;  // in `done`
@@ -556,24 +570,37 @@ bool context_impl::run_batch(worker* w, bool stopping) {
         completed_.fetch_add(n, std::memory_order_relaxed);
         n = n_slow = 0;
     };
-    std::int64_t t = now_ns();  // one clock read per request
+    unsigned stride = 1, in_span = 0;
+    // Ends the span of requests run since t: whether it was slow.
+    std::int64_t t = now_ns();
+    auto end_span = [&] {
+        std::int64_t t1 = now_ns();
+        bool was_slow = t1 - t >= kSlowNs;
+        if (was_slow) {
+            ++slow;
+            ++n_slow;
+            stride = 1;
+        } else if (stride < kMaxStride) {
+            stride *= 2;
+        }
+        in_span = 0;
+        t = t1;
+        return was_slow;
+    };
+    w->busy_since.store(t, std::memory_order_relaxed);
     for (;;) {
         unsigned i = w->next.fetch_add(1, std::memory_order_acq_rel);
         if (i >= w->count) break;
         req* r = w->items[i];
-        w->busy_since.store(t, std::memory_order_relaxed);
         if (!stopping && !r->cancelled.load(std::memory_order_relaxed)) execute(*r);
         done.push(r);
         ++n;
         ++ran;
-        std::int64_t t1 = now_ns();
-        if (t1 - t >= kSlowNs) {
-            ++slow;
-            ++n_slow;
-            if (w->next.load(std::memory_order_relaxed) < w->count) hand_over();
-        }
-        t = t1;
+        if (++in_span < stride) continue;
+        if (end_span() && w->next.load(std::memory_order_relaxed) < w->count) hand_over();
+        w->busy_since.store(t, std::memory_order_relaxed);
     }
+    if (in_span) end_span();
     w->busy_since.store(0, std::memory_order_relaxed);
     hand_over();
     return 2 * slow < ran;
@@ -595,7 +622,7 @@ void context_impl::push_results(req_queue& q) {
         r->state.store(req_state::pending, std::memory_order_relaxed);
         ++n;
     }
-    npending_.fetch_add(n, std::memory_order_relaxed);
+    handed_.fetch_add(n, std::memory_order_relaxed);
     pushers_.fetch_add(1, std::memory_order_seq_cst);
     results_.push(q.head, q.tail);
     q.head = q.tail = nullptr;

@@ -14,7 +14,8 @@ request<T> submit(context& ctx, req* r, callback<T> cb) {
     // for the stores that built the request).
     r->refs.store(r->refs.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     request<T> h(r);
-    if (cb) h.set_callback(std::move(cb));
+    // Built in place: r is new, so there is no callback to replace.
+    if (cb) r->complete.emplace<typed_completion<T>>(std::move(cb));
     ctx.impl().submit(r);
     return h;
 }
