@@ -199,10 +199,11 @@ class context_impl {
     void claim(worker* w);                                                              // mu_ held
     bool steal(worker* thief);                                                          // mu_ held
     bool run_batch(worker* w, bool stopping);
-    void start_thread();    // mu_ held
-    void reap_exited();     // mu_ held: join threads that finished
-    void wake_if_needed();  // mu_ held
-    void drain_intake();    // mu_ held
+    void start_thread();       // mu_ held
+    void reap_exited();        // mu_ held: join threads that finished
+    void wake_if_needed();     // mu_ held
+    void wake_for_free_cpu();  // mu_ held
+    void drain_intake();       // mu_ held
 
     std::size_t ring_nready() const noexcept;
     std::size_t ring_ncompleted() const noexcept;

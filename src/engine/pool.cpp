@@ -43,6 +43,9 @@ constexpr int kPausesPerPoll = 64;
 // How long a worker that just ran a small batch of quick requests waits
 // before claiming again (see worker_loop).
 constexpr int kGatherPauses = 16;
+// Quick requests left queued behind a claim that justify waking a worker
+// for a free CPU (wake_for_free_cpu).
+constexpr std::size_t kWakeBacklog = 8;
 // How often the sentinel checks that awake workers make progress.
 constexpr auto kWatch = std::chrono::milliseconds(1);
 constexpr std::int64_t kWatchNs = std::chrono::nanoseconds(kWatch).count();
@@ -313,6 +316,7 @@ void context_impl::worker_loop(worker* w) {
     for (;;) {
         if (!w->count && !wait_for_work(lk, w)) break;
         wake_if_needed();  // work left behind: make sure someone is on it
+        wake_for_free_cpu();
         // Slow requests: work held in blocked workers' batches needs a
         // sentinel to steal it even when the queue is empty.
         if (slow_) start_watcher_if_stuck(w);
@@ -504,7 +508,9 @@ bool context_impl::should_join(const worker* self, std::uint64_t seen, std::uint
     publish();
     if (waiting == 0) return false;
     if (slow_) return true;
+    // The others awake: the view counts this worker, no longer parked, too.
     unsigned awake = view().awake;
+    if (awake) --awake;
     // Quick requests (CPU-bound): only a spare core helps.
     return waiting > 2u * awake && awake < ncpu_;
 }
@@ -515,7 +521,11 @@ bool context_impl::should_join(const worker* self, std::uint64_t seen, std::uint
 // costs one lock per batch. mu_ held.
 void context_impl::claim(worker* w) {
     drain_intake();
-    std::size_t awake = std::max(view().awake, 1u);
+    // Shared among the workers awake, or as many as there are CPUs for
+    // them: a worker must not take everything while a CPU is free for
+    // another (wake_for_free_cpu wakes one for the rest).
+    unsigned threads = static_cast<unsigned>(nthreads_.load(std::memory_order_relaxed));
+    std::size_t awake = std::max({view().awake, std::min(ncpu_, threads), 1u});
     std::size_t want = queued_ > 2 * awake ? std::min<std::size_t>(queued_ / awake, kMaxBatch) : 1;
     unsigned got = 0;
     for (int p = kPriorities - 1; p >= 0 && got < want; --p) {
@@ -529,6 +539,19 @@ void context_impl::claim(worker* w) {
     queued_ -= got;
     w->count = got;
     w->next.store(0, std::memory_order_release);
+}
+
+// A worker left quick work queued behind its claim while a CPU has no
+// worker: wake a parked one for it (the submitters' rule wakes nobody while
+// a sentinel watches, and the sentinel looks only every kWatch). mu_ held.
+void context_impl::wake_for_free_cpu() {
+    // A few requests left are not worth a wake-up (a futex call here, a
+    // context switch there): the claimer comes back for them first.
+    if (slow_ || queued_ < kWakeBacklog || nsignalled_ + nstarting_ != 0 || nidle_ == 0) return;
+    if (view().awake >= ncpu_) return;
+    ++nsignalled_;
+    publish();
+    work_cv_.notify_one();
 }
 
 // Take one unstarted request from another worker's batch into thief's. mu_ held.
