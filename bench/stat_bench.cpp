@@ -34,20 +34,22 @@ const std::vector<std::string>& files() {
         std::string root = t1 && *t1 ? t1 : "/var/tmp/aiopp-t1";
         nftw(root.c_str(), collect, 64, FTW_PHYS);
         if (g_files.empty()) {
-            std::fprintf(stderr, "stat_bench: no files under %s (run scripts/t1.sh)\n", root.c_str());
+            std::fprintf(stderr, "stat_bench: no files under %s (run scripts/t1.sh)\n",
+                         root.c_str());
             std::exit(1);
         }
         // warm the cache once
         struct statx x;
-        for (auto& f : g_files) statx(AT_FDCWD, f.c_str(), 0, STATX_BASIC_STATS, &x);
+        for (auto& f : g_files)
+            statx(AT_FDCWD, f.c_str(), 0, STATX_BASIC_STATS, &x);
     }
     return g_files;
 }
 
 void per_file(benchmark::State& state) {
-    state.counters["ns_per_file"] = benchmark::Counter(
-        static_cast<double>(state.iterations() * files().size()),
-        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["ns_per_file"] =
+        benchmark::Counter(static_cast<double>(state.iterations() * files().size()),
+                           benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 void BM_sync_statx(benchmark::State& state) {
@@ -55,7 +57,8 @@ void BM_sync_statx(benchmark::State& state) {
     long ok = 0;
     for (auto _ : state) {
         struct statx x;
-        for (auto& f : fs) ok += statx(AT_FDCWD, f.c_str(), 0, STATX_BASIC_STATS, &x) == 0;
+        for (auto& f : fs)
+            ok += statx(AT_FDCWD, f.c_str(), 0, STATX_BASIC_STATS, &x) == 0;
     }
     if (ok != static_cast<long>(state.iterations() * fs.size())) state.SkipWithError("stat failed");
     per_file(state);
@@ -72,19 +75,30 @@ void BM_aiopp_stat(benchmark::State& state) {
         std::size_t next = 0;
         std::function<void()> submit_one = [&] {
             const std::string& p = fs[next++];
-            aio::stat(p, [&](aio::result<aio::stat_t> r) {
-                ok += r.has_value();
-                if (next < fs.size()) submit_one();
-            }, ctx);
+            aio::stat(
+                p,
+                [&](aio::result<aio::stat_t> r) {
+                    ok += r.has_value();
+                    if (next < fs.size()) submit_one();
+                },
+                ctx);
         };
-        for (std::size_t i = 0; i < depth && next < fs.size(); ++i) submit_one();
+        for (std::size_t i = 0; i < depth && next < fs.size(); ++i)
+            submit_one();
         ctx.flush();
     }
     if (ok != static_cast<long>(state.iterations() * fs.size())) state.SkipWithError("stat failed");
     per_file(state);
     state.counters["threads"] = static_cast<double>(ctx.nthreads());
 }
-BENCHMARK(BM_aiopp_stat)->Arg(4)->Arg(8)->Arg(32)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3);
+BENCHMARK(BM_aiopp_stat)
+    ->Arg(4)
+    ->Arg(8)
+    ->Arg(32)
+    ->Arg(1024)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3);
 
 #ifdef AIOPP_BENCH_LIBUV
 struct uv_storm {
@@ -117,7 +131,8 @@ void BM_libuv_fs_stat(benchmark::State& state) {
     long ok = 0;
     for (auto _ : state) {
         uv_storm s{&loop, &fs};
-        for (std::size_t i = 0; i < depth && s.next < fs.size(); ++i) uv_submit(&s, &reqs[i]);
+        for (std::size_t i = 0; i < depth && s.next < fs.size(); ++i)
+            uv_submit(&s, &reqs[i]);
         uv_run(&loop, UV_RUN_DEFAULT);
         ok += s.ok;
     }
@@ -125,7 +140,14 @@ void BM_libuv_fs_stat(benchmark::State& state) {
     if (ok != static_cast<long>(state.iterations() * fs.size())) state.SkipWithError("stat failed");
     per_file(state);
 }
-BENCHMARK(BM_libuv_fs_stat)->Arg(4)->Arg(8)->Arg(32)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3);
+BENCHMARK(BM_libuv_fs_stat)
+    ->Arg(4)
+    ->Arg(8)
+    ->Arg(32)
+    ->Arg(1024)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(3);
 #endif
 
 }  // namespace

@@ -33,9 +33,9 @@ namespace aio {
 // ---- flags specific to aio (the system's constants are in constants.hpp) -----
 
 /// readdirx flags (values as in IO::AIO / libeio).
-inline constexpr unsigned READDIR_DENTS = 0x01;       ///< (names are always returned with types)
-inline constexpr unsigned READDIR_DIRS_FIRST = 0x02;  ///< likely directories first
-inline constexpr unsigned READDIR_STAT_ORDER = 0x04;  ///< order for stat()ing (inode order)
+inline constexpr unsigned READDIR_DENTS = 0x01;          ///< (names are always returned with types)
+inline constexpr unsigned READDIR_DIRS_FIRST = 0x02;     ///< likely directories first
+inline constexpr unsigned READDIR_STAT_ORDER = 0x04;     ///< order for stat()ing (inode order)
 inline constexpr unsigned READDIR_FOUND_UNKNOWN = 0x80;  ///< set on return: a type was DT_UNKNOWN
 /// mtouch flag: dirty every page (read and write back one byte).
 inline constexpr int MT_MODIFY = 0x01;
