@@ -219,6 +219,7 @@ class context_impl {
     }
     void make_readable() noexcept;
     void reset_readable() noexcept;  // poll thread
+    void wait_for_pushers() const noexcept;
     void drain_for_shutdown();
     void open_eventfd();
     void stop_threads();
@@ -267,7 +268,7 @@ class context_impl {
     std::atomic<std::size_t> taken_n_{0};               // poll thread only
     std::size_t results_pending() const noexcept {
         std::size_t t = taken_n_.load(std::memory_order_acquire);
-        return handed_.load(std::memory_order_relaxed) - t;
+        return handed_.load(std::memory_order_acquire) - t;
     }
     // Poll thread: one writer, so a load and a store instead of a locked add.
     static void bump(std::atomic<std::size_t>& c) noexcept {

@@ -107,16 +107,21 @@ void context_impl::settle_readable() {
         reset_readable();
 }
 
-void context_impl::reset_readable() noexcept {
-    // A worker between its push and its write would make the descriptor
-    // readable after the reset, for a result already taken: let it finish
-    // (a few instructions and one write(2)).
+// Wait for the workers between pushing results and writing the eventfd (a
+// few instructions and one write(2)).
+void context_impl::wait_for_pushers() const noexcept {
     for (unsigned i = 0; pushers_.load(std::memory_order_acquire) != 0; ++i) {
         if (i < 64)
             cpu_relax();
         else
             sched_yield();
     }
+}
+
+void context_impl::reset_readable() noexcept {
+    // A worker between its push and its write would make the descriptor
+    // readable after the reset, for a result already taken: let it finish.
+    wait_for_pushers();
     // With the ring, the kernel writes too: read whenever nothing is pending.
     if (efd_state_.load(std::memory_order_seq_cst) == 0 && !ring_) return;
     std::uint64_t v;
@@ -208,8 +213,17 @@ void context_impl::poll_wait() {
         if (nreqs() == 0) return;
         if (!taken_.empty()) return;
         if (ring_) ring_->feed();  // a callback may wait here for what it submitted
-        if (results_waiting()) return;
-        if (spin_for_results()) return;
+        if (results_waiting() || spin_for_results()) {
+            // Results can be seen before the eventfd is written: a worker
+            // pushes, then writes; the kernel moves the completion queue's
+            // tail, then signals. Return with poll_fileno() readable
+            // whenever results wait: wait for the workers, and write it for
+            // the ring's completions (an extra count is harmless: a reset
+            // reads them all).
+            wait_for_pushers();
+            if (ring_ && ring_->has_completions()) make_readable();
+            return;
+        }
         pollfd p{efd_.load(std::memory_order_relaxed), POLLIN, 0};
         int rc = ::poll(&p, 1, -1);
         if (rc < 0 && errno != EINTR) return;

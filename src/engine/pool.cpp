@@ -645,8 +645,11 @@ void context_impl::push_results(req_queue& q) {
         r->state.store(req_state::pending, std::memory_order_relaxed);
         ++n;
     }
-    handed_.fetch_add(n, std::memory_order_relaxed);
+    // Counted as a pusher first: whoever sees these results (through handed_
+    // or the queue) and then waits for the pushers finds the descriptor
+    // readable (poll_wait, reset_readable).
     pushers_.fetch_add(1, std::memory_order_seq_cst);
+    handed_.fetch_add(n, std::memory_order_release);
     results_.push(q.head, q.tail);
     q.head = q.tail = nullptr;
     make_readable();
