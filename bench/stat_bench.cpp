@@ -8,9 +8,11 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "aio/aio.hpp"
@@ -52,18 +54,36 @@ void per_file(benchmark::State& state) {
                            benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
+// The synchronous loop; with Arg(n), n threads stat disjoint slices of the
+// list (the floor two cores could reach, with no engine at all).
 void BM_sync_statx(benchmark::State& state) {
     const auto& fs = files();
-    long ok = 0;
-    for (auto _ : state) {
+    std::size_t nthreads = static_cast<std::size_t>(state.range(0));
+    std::atomic<long> ok{0};
+    auto slice = [&](std::size_t first) {
+        long mine = 0;
         struct statx x;
-        for (auto& f : fs)
-            ok += statx(AT_FDCWD, f.c_str(), 0, STATX_BASIC_STATS, &x) == 0;
+        for (std::size_t i = first; i < fs.size(); i += nthreads)
+            mine += statx(AT_FDCWD, fs[i].c_str(), 0, STATX_BASIC_STATS, &x) == 0;
+        ok += mine;
+    };
+    for (auto _ : state) {
+        std::vector<std::thread> others;
+        for (std::size_t t = 1; t < nthreads; ++t)
+            others.emplace_back(slice, t);
+        slice(0);
+        for (auto& t : others)
+            t.join();
     }
     if (ok != static_cast<long>(state.iterations() * fs.size())) state.SkipWithError("stat failed");
     per_file(state);
 }
-BENCHMARK(BM_sync_statx)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3);
+BENCHMARK(BM_sync_statx)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3);
+
+// The depths every storm runs at.
+void depths(benchmark::internal::Benchmark* b) {
+    b->Arg(4)->Arg(8)->Arg(32)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3);
+}
 
 // Keep `depth` stats in flight: each callback submits the next path.
 void BM_aiopp_stat(benchmark::State& state) {
@@ -91,14 +111,7 @@ void BM_aiopp_stat(benchmark::State& state) {
     per_file(state);
     state.counters["threads"] = static_cast<double>(ctx.nthreads());
 }
-BENCHMARK(BM_aiopp_stat)
-    ->Arg(4)
-    ->Arg(8)
-    ->Arg(32)
-    ->Arg(1024)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MinTime(3);
+BENCHMARK(BM_aiopp_stat)->Apply(depths);
 
 #ifdef AIOPP_BENCH_LIBUV
 struct uv_storm {
@@ -140,14 +153,7 @@ void BM_libuv_fs_stat(benchmark::State& state) {
     if (ok != static_cast<long>(state.iterations() * fs.size())) state.SkipWithError("stat failed");
     per_file(state);
 }
-BENCHMARK(BM_libuv_fs_stat)
-    ->Arg(4)
-    ->Arg(8)
-    ->Arg(32)
-    ->Arg(1024)
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MinTime(3);
+BENCHMARK(BM_libuv_fs_stat)->Apply(depths);
 #endif
 
 }  // namespace

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Alternating A/B runs of two builds of one Google Benchmark binary: on this
+# shared 2-vCPU machine figures drift 10-25 % between minutes, so the two
+# builds run in turns (old, new, old, new, ...) and the medians of each
+# counter are compared. docs/PERFORMANCE.md quotes such runs.
+#   bench/ab.sh OLD_BINARY NEW_BINARY FILTER RUNS [benchmark options...]
+# e.g. (the old build from a worktree of an earlier commit):
+#   bench/ab.sh /tmp/old/build/release/bench/engine_bench build/release/bench/engine_bench nop 6
+set -euo pipefail
+(($# >= 4)) || { sed -n '2,8p' "$0" >&2; exit 2; }
+old=$1 new=$2 filter=$3 runs=$4
+shift 4
+export AIOPP_T1=${AIOPP_T1:-$("$(dirname "$0")/../scripts/t1.sh")}
+for ((i = 0; i < runs; ++i)); do
+  for which in old new; do
+    "${!which}" --benchmark_filter="$filter" "$@" 2>/dev/null | grep '^BM_' | sed "s/^/$which /"
+  done
+done | python3 -c '
+import re, statistics, sys, collections
+runs = collections.defaultdict(list)
+for line in sys.stdin:
+    which, name = line.split()[:2]
+    m = re.search(r"ns_per_\w+=([\d.]+)(\w*s)", line)
+    if not m:
+        continue
+    scale = {"ns": 1, "us": 1e3, "ms": 1e6}.get(m.group(2), 1)
+    runs[(name.split("/min_time")[0], which)].append(float(m.group(1)) * scale)
+for (name, which), v in sorted(runs.items()):
+    print(f"{name:36s} {which:3s} median {statistics.median(v):9.1f} ns  runs " +
+          " ".join("%.0f" % x for x in v))
+'
