@@ -80,16 +80,30 @@ void BM_sync_statx(benchmark::State& state) {
 }
 BENCHMARK(BM_sync_statx)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3);
 
-// The depths every storm runs at.
+// The depths every storm runs at, and how each is timed.
+const std::vector<std::int64_t> kDepths = {4, 8, 32, 1024};
+void timed(benchmark::internal::Benchmark* b) {
+    b->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3);
+}
 void depths(benchmark::internal::Benchmark* b) {
-    b->Arg(4)->Arg(8)->Arg(32)->Arg(1024)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(3);
+    for (auto d : kDepths)
+        b->Arg(d);
+    timed(b);
+}
+// aiopp: each depth with context_options::poll_wait_helps on (1) and off (0).
+void depths_helps(benchmark::internal::Benchmark* b) {
+    b->ArgsProduct({kDepths, {1, 0}})->ArgNames({"depth", "helps"});
+    timed(b);
 }
 
 // Keep `depth` stats in flight: each callback submits the next path.
+// The second argument is context_options::poll_wait_helps (1: the default).
 void BM_aiopp_stat(benchmark::State& state) {
     const auto& fs = files();
     std::size_t depth = static_cast<std::size_t>(state.range(0));
-    aio::context ctx;
+    aio::context_options opts;
+    opts.poll_wait_helps = state.range(1) != 0;
+    aio::context ctx(opts);
     long ok = 0;
     for (auto _ : state) {
         std::size_t next = 0;
@@ -111,7 +125,7 @@ void BM_aiopp_stat(benchmark::State& state) {
     per_file(state);
     state.counters["threads"] = static_cast<double>(ctx.nthreads());
 }
-BENCHMARK(BM_aiopp_stat)->Apply(depths);
+BENCHMARK(BM_aiopp_stat)->Apply(depths_helps);
 
 #ifdef AIOPP_BENCH_LIBUV
 struct uv_storm {

@@ -677,6 +677,77 @@ TEST(Pool, QuickBacklogRunsOnEveryCpu) {
     pinned.join();
 }
 
+// Which thread ran each of n readlink("/proc/thread-self") requests (the
+// kernel answers "<pid>/task/<tid>" for the thread that asks), with `depth`
+// in flight: each callback submits the next, as a stat storm does.
+std::multiset<std::string> threads_running_readlinks(aio::context& ctx, int n, int depth = 8) {
+    std::multiset<std::string> seen;
+    int submitted = 0;
+    std::function<void()> next = [&] {
+        ++submitted;
+        aio::readlink(
+            "/proc/thread-self",
+            [&](aio::result<std::string> r) {
+                ASSERT_TRUE(r) << r.error().message();
+                seen.insert(*r);
+                if (submitted < n) next();
+            },
+            ctx);
+    };
+    for (int i = 0; i < depth && submitted < n; ++i)
+        next();
+    ctx.flush();  // poll_wait is where the poll thread helps
+    return seen;
+}
+
+std::string this_thread_self() {
+    char buf[64];
+    ssize_t n = ::readlink("/proc/thread-self", buf, sizeof buf);
+    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+
+TEST(Pool, PollWaitRunsQuickRequestsWhileItWaits) {
+    // flush() waits for results with requests queued: it runs some itself.
+    // Whether it finds any queued in a given round depends on the workers'
+    // pace; over a few rounds it must.
+    aio::context ctx;
+    std::size_t mine = 0;
+    for (int round = 0; round < 50 && mine == 0; ++round) {
+        auto seen = threads_running_readlinks(ctx, 2000);
+        ASSERT_EQ(seen.size(), 2000u);
+        mine = seen.count(this_thread_self());
+    }
+    EXPECT_GT(mine, 0u);
+}
+
+TEST(Pool, PollWaitHelpsOnlyWhenAllowed) {
+    aio::context_options opts;
+    opts.poll_wait_helps = false;
+    aio::context off(opts);
+    auto seen = threads_running_readlinks(off, 2000);
+    ASSERT_EQ(seen.size(), 2000u);
+    EXPECT_EQ(seen.count(this_thread_self()), 0u) << "poll_wait_helps = false";
+
+    // max_parallel(1): the poll thread would be a second thread running requests
+    aio::context one;
+    one.max_parallel(1);
+    seen = threads_running_readlinks(one, 2000);
+    EXPECT_EQ(seen.count(this_thread_self()), 0u) << "max_parallel(1)";
+    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 1u);
+
+    // Requests that may wait on another thread or take long never run there.
+    aio::context ctx;
+    std::mutex mu;
+    std::set<std::thread::id> ran;
+    for (int i = 0; i < 2000; ++i)
+        run_on_worker(ctx, [&](aio::detail::req&) {
+            std::lock_guard lk(mu);
+            ran.insert(std::this_thread::get_id());
+        });
+    flush_or_fail(ctx);
+    EXPECT_EQ(ran.count(std::this_thread::get_id()), 0u) << "a library step ran in poll_wait";
+}
+
 TEST(Pool, ThreadsStartOnDemandUpToMinParallel) {
     aio::context ctx;
     std::promise<void> go;

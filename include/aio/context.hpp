@@ -34,6 +34,15 @@ enum class executor_kind : std::uint8_t {
 
 struct context_options {
     executor_kind executor = executor_kind::automatic;
+    /// Whether poll_wait() (and so poll(), flush() and a poll_cb() held by
+    /// max_outstanding) runs quick queued requests itself instead of
+    /// sleeping while workers run them: metadata requests only (stat, lstat,
+    /// fstat, statvfs, readlink, realpath, utime, chown, chmod, mknod, link,
+    /// symlink, rename, mkdir, rmdir, seek, nop, wd), never more at once than
+    /// max_parallel() allows, and never while the pool has judged requests
+    /// slow. Signals are blocked meanwhile. Off: requests run on worker
+    /// threads only.
+    bool poll_wait_helps = true;
 };
 
 class context {

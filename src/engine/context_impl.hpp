@@ -85,6 +85,13 @@ inline void cpu_relax() noexcept {
 /// layer (src/ops/dispatch.cpp): one switch over all op types.
 void execute(req& r) noexcept;
 
+/// Whether r's operation is one the poll thread may run itself while it
+/// waits (context_impl::help): a metadata syscall that returns quickly
+/// unless the filesystem is slow, never one that can wait on another
+/// thread (open of a FIFO, a lock, busy, library steps), move data or sync.
+/// Defined by the ops layer.
+bool quick_op(const req& r) noexcept;
+
 class context_impl {
   public:
     explicit context_impl(const context_options& opts);
@@ -154,6 +161,7 @@ class context_impl {
 
   private:
     static constexpr unsigned kMaxBatch = 32;
+    static constexpr unsigned kMaxHelp = 16;  // at most this many per help()
     static constexpr int kPriorities = pri_max - pri_min + 1;
 
     // A worker thread and the batch it claimed. The owner takes items with
@@ -198,7 +206,8 @@ class context_impl {
     bool work_queued() const noexcept;                                                  // mu_ held
     void claim(worker* w);                                                              // mu_ held
     bool steal(worker* thief);                                                          // mu_ held
-    bool run_batch(worker* w, bool stopping);
+    bool run_batch(worker* w, bool stopping, bool on_poll_thread = false);
+    bool help();               // poll thread: run quick queued requests while waiting
     void start_thread();       // mu_ held
     void reap_exited();        // mu_ held: join threads that finished
     void wake_if_needed();     // mu_ held
@@ -218,6 +227,8 @@ class context_impl {
         return unpack(pool_state_.load(std::memory_order_relaxed)).awake;
     }
     void make_readable() noexcept;
+    void take_own_results(req_queue& q);  // poll thread: help()'s results
+    static std::size_t mark_pending(const req_queue& q) noexcept;
     void reset_readable() noexcept;  // poll thread
     void wait_for_pushers() const noexcept;
     void drain_for_shutdown();
@@ -238,6 +249,7 @@ class context_impl {
     bool sentinel_ = false;      // one parked worker watches the awake ones
     bool slow_ = false;          // the sentinel's verdict: requests are slow
     bool stopping_ = false;      // destructor: skip execution of claimed requests
+    bool helping_ = false;       // the poll thread runs a batch (help): counts as a thread
     unsigned next_id_ = 0;
     unsigned ncpu_ = 1;
     std::atomic<unsigned> wanted_{8};
@@ -258,6 +270,7 @@ class context_impl {
 
     // ---- poll thread only -------------------------------------------------
     req_queue taken_;          // ring completions reaped, being processed
+    worker helper_;            // the batch the poll thread runs while it waits (help)
     unsigned since_reap_ = 0;  // results taken from results_ since the last reap
     bool draining_ = false;    // destructor: finish everything without callbacks
 
@@ -275,6 +288,7 @@ class context_impl {
         c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_release);
     }
 
+    const bool helps_;                               // context_options::poll_wait_helps
     ring_executor* ring_ = nullptr;                  // set by the constructor and reinit() only
     executor_kind kind_ = executor_kind::automatic;  // as asked for (reinit makes a new ring)
     context_impl* fork_next_ = nullptr;              // registry of live contexts (fork.cpp)

@@ -105,6 +105,8 @@ void context_impl::reinit() {
     nstarting_ = 0;
     spinner_ = nullptr;
     sentinel_ = false;
+    helping_ = false;  // a helping poll thread other than the forking one is gone too
+    helper_.count = 0;
     drain_intake();
     for (auto& q : ready_) {
         while (req* r = q.pop()) {

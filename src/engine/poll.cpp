@@ -80,12 +80,7 @@ req* context_impl::next_result() {
         since_reap_ = 0;
         req_queue reaped;
         ring_->reap(reaped);
-        std::size_t k = 0;
-        for (req* r = reaped.head; r; r = r->next) {
-            r->state.store(req_state::pending, std::memory_order_relaxed);
-            ++k;
-        }
-        handed_.fetch_add(k, std::memory_order_relaxed);
+        handed_.fetch_add(mark_pending(reaped), std::memory_order_relaxed);
         taken_.splice(reaped);
         if (req* r = taken_.pop()) return r;
     }
@@ -213,7 +208,12 @@ void context_impl::poll_wait() {
         if (nreqs() == 0) return;
         if (!taken_.empty()) return;
         if (ring_) ring_->feed();  // a callback may wait here for what it submitted
-        if (results_waiting() || spin_for_results()) {
+        bool waiting = results_waiting();
+        if (!waiting && help()) {
+            make_readable();  // results are pending: taken_ holds them
+            return;
+        }
+        if (waiting || spin_for_results()) {
             // Results can be seen before the eventfd is written: a worker
             // pushes, then writes; the kernel moves the completion queue's
             // tail, then signals. Return with poll_fileno() readable

@@ -168,6 +168,37 @@ void execute(req& r) noexcept {
     }
 }
 
+bool quick_op(const req& r) noexcept {
+    switch (static_cast<op>(r.opcode)) {
+        case op::nop:
+        case op::wd_open:  // O_PATH: never waits for a FIFO's other end
+        case op::seek:
+        case op::stat:
+        case op::lstat:
+        case op::fstat:
+        case op::statvfs:
+        case op::fstatvfs:
+        case op::utime:
+        case op::futime:
+        case op::chown:
+        case op::fchown:
+        case op::chmod:
+        case op::fchmod:
+        case op::mknod:
+        case op::link:
+        case op::symlink:
+        case op::readlink:
+        case op::realpath:
+        case op::rename:
+        case op::rename2:
+        case op::mkdir:
+        case op::rmdir:
+            return true;
+        default:
+            return false;
+    }
+}
+
 const char* op_name(op o) noexcept {
     static const char* const names[] = {
         "nop",
