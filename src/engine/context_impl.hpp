@@ -207,12 +207,13 @@ class context_impl {
     void claim(worker* w);                                                              // mu_ held
     bool steal(worker* thief);                                                          // mu_ held
     bool run_batch(worker* w, bool stopping, bool on_poll_thread = false);
-    bool help();               // poll thread: run quick queued requests while waiting
-    void start_thread();       // mu_ held
-    void reap_exited();        // mu_ held: join threads that finished
-    void wake_if_needed();     // mu_ held
-    void wake_for_free_cpu();  // mu_ held
-    void drain_intake();       // mu_ held
+    bool help();                  // poll thread: run quick queued requests while waiting
+    void start_thread();          // mu_ held
+    void reap_exited();           // mu_ held: join threads that finished
+    void wake_if_needed();        // mu_ held
+    void wake_for_free_cpu();     // mu_ held
+    void drain_intake();          // mu_ held
+    void note_queued() noexcept;  // mu_ held: queue_nonempty_ = queued_ != 0
 
     std::size_t ring_nready() const noexcept;
     std::size_t ring_ncompleted() const noexcept;
@@ -258,6 +259,7 @@ class context_impl {
 
     // ---- submission (lock-free) --------------------------------------------
     alignas(64) std::atomic<req*> intake_{nullptr};        // a Treiber stack, newest first
+    std::atomic<bool> queue_nonempty_{false};              // queued_ != 0, for the spinner
     alignas(64) std::atomic<std::uint64_t> completed_{0};  // ever executed, for the sentinel
     std::atomic<std::uint64_t> slow_done_{0};  // of those, how many took kSlowNs or more
 

@@ -115,6 +115,7 @@ void context_impl::reinit() {
         }
     }
     queued_ = 0;
+    note_queued();
     completed_.store(0);
     publish();
     req_queue finished;

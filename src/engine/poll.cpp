@@ -347,6 +347,7 @@ void context_impl::drain_for_shutdown() {
                 push_result(r);
             }
         }
+        note_queued();
     }
     while (poll_cb() != 0 || results_pending()) {
     }

@@ -175,6 +175,16 @@ void context_impl::drain_intake() {
         ++queued_;
         fifo = next;
     }
+    note_queued();
+}
+
+// Tell the spinner (which watches without the lock) whether requests wait
+// in the queues: the poll thread's help() moves the intake there and may
+// leave some. mu_ held, after every change of queued_.
+void context_impl::note_queued() noexcept {
+    bool any = queued_ != 0;
+    if (queue_nonempty_.load(std::memory_order_relaxed) != any)
+        queue_nonempty_.store(any, std::memory_order_relaxed);
 }
 
 bool context_impl::work_queued() const noexcept {
@@ -390,7 +400,8 @@ bool context_impl::spin(std::unique_lock<std::mutex>& lk) {
     for (;;) {
         for (int i = 0; i < kPausesPerPoll; ++i)
             cpu_relax();
-        if (intake_.load(std::memory_order_relaxed) != nullptr) {
+        if (intake_.load(std::memory_order_relaxed) != nullptr ||
+            queue_nonempty_.load(std::memory_order_relaxed)) {
             found = true;
             break;
         }
@@ -538,6 +549,7 @@ void context_impl::claim(worker* w) {
         }
     }
     queued_ -= got;
+    note_queued();
     w->count = got;
     w->next.store(0, std::memory_order_release);
 }
@@ -678,6 +690,7 @@ bool context_impl::help() {
     }
     if (!got) return false;
     queued_ -= got;
+    note_queued();
     helper_.count = got;
     helper_.next.store(0, std::memory_order_relaxed);
     helping_ = true;
