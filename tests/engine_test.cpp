@@ -728,12 +728,27 @@ TEST(Pool, PollWaitHelpsOnlyWhenAllowed) {
     ASSERT_EQ(seen.size(), 2000u);
     EXPECT_EQ(seen.count(this_thread_self()), 0u) << "poll_wait_helps = false";
 
-    // max_parallel(1): the poll thread would be a second thread running requests
-    aio::context one;
-    one.max_parallel(1);
-    seen = threads_running_readlinks(one, 2000);
-    EXPECT_EQ(seen.count(this_thread_self()), 0u) << "max_parallel(1)";
-    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 1u);
+    // max_parallel(0) queues without executing, poll_wait included: while
+    // it waits, another thread sees everything still queued, then lets one
+    // worker run them.
+    aio::context held;
+    held.max_parallel(0);
+    int held_ran = 0;
+    for (int i = 0; i < 10; ++i)
+        aio::readlink(
+            "/proc/thread-self", [&](aio::result<std::string> r) { held_ran += r.has_value(); },
+            held);
+    std::size_t queued_while_waiting = 0;
+    std::thread releaser([&] {
+        std::this_thread::sleep_for(20ms);  // poll_wait has begun (or the check is vacuous)
+        queued_while_waiting = held.nready();
+        held.min_parallel(1);
+    });
+    held.poll_wait();
+    releaser.join();
+    held.flush();
+    EXPECT_EQ(queued_while_waiting, 10u) << "requests ran under max_parallel(0)";
+    EXPECT_EQ(held_ran, 10);
 
     // Requests that may wait on another thread or take long never run there.
     aio::context ctx;

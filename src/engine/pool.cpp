@@ -362,10 +362,13 @@ bool context_impl::wait_for_work(std::unique_lock<std::mutex>& lk, worker* w) {
             return false;
         }
         if (work_queued()) {
-            if (!slow_ && view().awake > ncpu_) {
-                // Quick work and every core has a worker: watch rather than
-                // take turns with them (this one becomes the sentinel if
-                // there is none).
+            // Quick work and every core has a worker, or the helping poll
+            // thread takes the last place max_parallel allows: step aside
+            // (help() wakes a worker for what it leaves).
+            if ((!slow_ && view().awake > ncpu_) ||
+                view().awake + helping_ > wanted_.load(std::memory_order_relaxed)) {
+                // Watch rather than take turns with them (this one
+                // becomes the sentinel if there is none).
                 if (spinner_ == w) release_spinner();
                 if (!park(lk, w, true)) return false;
                 if (w->count) return true;
@@ -672,8 +675,11 @@ bool context_impl::help() {
     std::unique_lock lk(mu_);
     drain_intake();
     unsigned threads = static_cast<unsigned>(nthreads_.load(std::memory_order_relaxed));
+    // Its thread counts against max_parallel like an awake worker's (parked
+    // ones run nothing; wait_for_work keeps a woken one from running while
+    // the helper holds the last place).
     if (slow_ || stopping_ || helping_ || queued_ == 0 ||
-        threads + 1 > wanted_.load(std::memory_order_relaxed))
+        view().awake + 1 > wanted_.load(std::memory_order_relaxed))
         return false;
     // A share, as a worker would claim (claim), counting the poll thread.
     std::size_t awake = std::max(view().awake, std::min(ncpu_, threads)) + 1;
@@ -706,6 +712,7 @@ bool context_impl::help() {
     helping_ = false;
     publish();
     exit_cv_.notify_all();  // max_parallel waits for the helper too
+    wake_if_needed();       // a worker that stepped aside for it
     return true;
 }
 
