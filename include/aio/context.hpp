@@ -38,10 +38,9 @@ struct context_options {
     /// max_outstanding) runs quick queued requests itself instead of
     /// sleeping while workers run them: metadata requests only (stat, lstat,
     /// fstat, statvfs, readlink, realpath, utime, chown, chmod, mknod, link,
-    /// symlink, rename, mkdir, rmdir, seek, nop, wd), never more at once than
+    /// symlink, rename, mkdir, rmdir, seek, wd), never more at once than
     /// max_parallel() allows, and never while the pool has judged requests
-    /// slow. Signals are blocked meanwhile. Off: requests run on worker
-    /// threads only.
+    /// slow. Off: requests run on worker threads only.
     bool poll_wait_helps = true;
 };
 

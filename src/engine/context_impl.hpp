@@ -87,8 +87,9 @@ void execute(req& r) noexcept;
 
 /// Whether r's operation is one the poll thread may run itself while it
 /// waits (context_impl::help): a metadata syscall that returns quickly
-/// unless the filesystem is slow, never one that can wait on another
-/// thread (open of a FIFO, a lock, busy, library steps), move data or sync.
+/// unless the filesystem is slow and retries EINTR, never one that can wait
+/// on another thread (open of a FIFO, a lock, busy, library steps), move
+/// data or sync, and not nop.
 /// Defined by the ops layer.
 bool quick_op(const req& r) noexcept;
 

@@ -170,7 +170,6 @@ void execute(req& r) noexcept {
 
 bool quick_op(const req& r) noexcept {
     switch (static_cast<op>(r.opcode)) {
-        case op::nop:
         case op::wd_open:  // O_PATH: never waits for a FIFO's other end
         case op::seek:
         case op::stat:

@@ -118,7 +118,10 @@ void exec_realpath(req& r) noexcept {
                 spelled += path;
                 path = spelled.c_str();
             }
-            char* rp = ::realpath(path, nullptr);
+            char* rp;
+            do  // the poll thread may run it (help), with the application's signals
+                rp = ::realpath(path, nullptr);
+            while (!rp && errno == EINTR);
             if (!rp) return set_result(r, -1);
             f.data = rp;
             ::free(rp);
