@@ -18,6 +18,10 @@ run() {  # name command...
 export AIOPP_T1=${AIOPP_T1:-$("$here/scripts/t1.sh")}
 gb=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true)
 
+# The cost of moving a cache line between two CPUs, before and after: on a
+# virtual machine it changes with the host's placement of the vCPUs, and
+# every cross-thread figure with it (docs/PERFORMANCE.md, stat storm).
+run line-before "$build/bench/line_pingpong" 3
 run engine "$build/bench/engine_bench" "${gb[@]}"
 run stat "$build/bench/stat_bench" "${gb[@]}"
 [[ -x $build/bench/uring_bench ]] && run uring "$build/bench/uring_bench" "${gb[@]}"
@@ -26,4 +30,5 @@ for script in "$here"/bench/*/run.sh; do
   name=$(basename "$(dirname "$script")")
   run "$name" "$script" "$build"
 done
+run line-after "$build/bench/line_pingpong" 3
 echo "bench: done"
