@@ -667,11 +667,11 @@ bool context_impl::run_batch(worker* w, bool stopping, bool on_poll_thread) {
 // measures.
 // The helper does not count as an awake worker. Counted during each batch,
 // it made a worker park at every help and another wake up after it
-// (measured: the depth-32 stat storm 1.8-2.0 us per file, against 1.1-1.2
-// uncounted). Counted from its first help until it sleeps in poll(2), the
-// workers parked and stayed parked behind a poll thread that ran nearly
-// everything itself (depth 1024: 1.9 us, the poll thread 89 % of the
-// requests).
+// (measured: the depth-32 stat storm 1.8-2.0 us per file, against
+// 1.15-1.55 uncounted, depending on the vCPUs' placement: PERFORMANCE.md).
+// Counted from its first help until it sleeps in poll(2), the workers
+// parked and stayed parked behind a poll thread that ran nearly everything
+// itself (depth 1024: 1.9 us, the poll thread 89 % of the requests).
 
 bool context_impl::help() {
     if (!helps_) return false;
