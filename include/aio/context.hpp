@@ -36,9 +36,10 @@ struct context_options {
     executor_kind executor = executor_kind::automatic;
     /// Whether poll_wait() (and so poll(), flush() and a poll_cb() held by
     /// max_outstanding) runs quick queued requests itself instead of
-    /// sleeping while workers run them: metadata requests only (stat, lstat,
-    /// fstat, statvfs, readlink, realpath, utime, chown, chmod, mknod, link,
-    /// symlink, rename, mkdir, rmdir, seek, wd), never more at once than
+    /// sleeping while workers run them: metadata requests queued for the
+    /// pool only (stat, lstat, fstat, statvfs, readlink, realpath, utime,
+    /// chown, chmod, mknod, link, symlink, rename, mkdir, rmdir, seek, wd;
+    /// not those the io_uring executor runs), never more at once than
     /// max_parallel() allows, and never while the pool has judged requests
     /// slow. Off: requests run on worker threads only.
     bool poll_wait_helps = true;
