@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 #include <functional>
 #include <new>
 #include <type_traits>
@@ -22,12 +23,21 @@ class unique_function<R(Args...), Inline> {
     template <class F>
     static constexpr bool fits_inline =
         sizeof(F) <= Inline &&
-        alignof(F) <= alignof(std::max_align_t) && std::is_nothrow_move_constructible_v<F>;
+        alignof(F) <= alignof(void*) && std::is_nothrow_move_constructible_v<F>;
 
     enum class action { move, destroy };
-    // manage: move (src -> dst) or destroy (src). One pointer per callable type.
-    using manage_fn = void (*)(action, void* src, void* dst) noexcept;
-    using invoke_fn = R (*)(void*, Args&&...);
+    // What a stored callable's type knows: how to call it, and how to move
+    // or destroy it (nullptr: a trivially copyable callable stored inline,
+    // moved by copying the buffer, destroyed by forgetting it). One static
+    // table per callable type: a unique_function is its buffer and a
+    // pointer, so that a request's callback fits fewer cache lines.
+    struct ops {
+        R (*invoke)(void*, Args&&...);
+        void (*manage)(action, void* src, void* dst) noexcept;
+    };
+    template <class D>
+    static constexpr bool trivial_inline =
+        fits_inline<D>&& std::is_trivially_copyable_v<D>&& std::is_trivially_destructible_v<D>;
 
   public:
     unique_function() noexcept = default;
@@ -67,56 +77,65 @@ class unique_function<R(Args...), Inline> {
     unique_function& operator=(const unique_function&) = delete;
     ~unique_function() { reset(); }
 
-    explicit operator bool() const noexcept { return invoke_ != nullptr; }
+    explicit operator bool() const noexcept { return ops_ != nullptr; }
 
-    R operator()(Args... a) { return invoke_(buf_, std::forward<Args>(a)...); }
+    R operator()(Args... a) { return ops_->invoke(buf_, std::forward<Args>(a)...); }
 
     void reset() noexcept {
-        if (manage_) manage_(action::destroy, buf_, nullptr);
-        manage_ = nullptr;
-        invoke_ = nullptr;
+        if (ops_ && ops_->manage) ops_->manage(action::destroy, buf_, nullptr);
+        ops_ = nullptr;
     }
 
   private:
+    template <class D>
+    static R invoke_inline(void* p, Args&&... a) {
+        return std::invoke(*static_cast<D*>(p), std::forward<Args>(a)...);
+    }
+    template <class D>
+    static void manage_inline(action act, void* src, void* dst) noexcept {
+        D* s = static_cast<D*>(src);
+        if (act == action::move) ::new (dst) D(std::move(*s));
+        s->~D();
+    }
+    template <class D>
+    static R invoke_heap(void* p, Args&&... a) {
+        return std::invoke(**static_cast<D**>(p), std::forward<Args>(a)...);
+    }
+    template <class D>
+    static void manage_heap(action act, void* src, void* dst) noexcept {
+        D** s = static_cast<D**>(src);
+        if (act == action::move)
+            *static_cast<D**>(dst) = *s;
+        else
+            delete *s;
+    }
+    template <class D>
+    static constexpr ops ops_for = trivial_inline<D> ? ops{&invoke_inline<D>, nullptr}
+                                   : fits_inline<D>  ? ops{&invoke_inline<D>, &manage_inline<D>}
+                                                     : ops{&invoke_heap<D>, &manage_heap<D>};
+
     template <class D, class... A>
     void construct(A&&... args) {
-        if constexpr (fits_inline<D>) {
+        if constexpr (fits_inline<D>)
             ::new (static_cast<void*>(buf_)) D(std::forward<A>(args)...);
-            invoke_ = [](void* p, Args&&... a) -> R {
-                return std::invoke(*static_cast<D*>(p), std::forward<Args>(a)...);
-            };
-            manage_ = [](action act, void* src, void* dst) noexcept {
-                D* s = static_cast<D*>(src);
-                if (act == action::move) ::new (dst) D(std::move(*s));
-                s->~D();
-            };
-        } else {
+        else
             *reinterpret_cast<D**>(buf_) = new D(std::forward<A>(args)...);
-            invoke_ = [](void* p, Args&&... a) -> R {
-                return std::invoke(**static_cast<D**>(p), std::forward<Args>(a)...);
-            };
-            manage_ = [](action act, void* src, void* dst) noexcept {
-                D** s = static_cast<D**>(src);
-                if (act == action::move)
-                    *static_cast<D**>(dst) = *s;
-                else
-                    delete *s;
-            };
-        }
+        ops_ = &ops_for<D>;
     }
 
     void take(unique_function& o) noexcept {
-        if (!o.invoke_) return;
-        o.manage_(action::move, o.buf_, buf_);
-        invoke_ = o.invoke_;
-        manage_ = o.manage_;
-        o.invoke_ = nullptr;
-        o.manage_ = nullptr;
+        if (!o.ops_) return;
+        if (o.ops_->manage)
+            o.ops_->manage(action::move, o.buf_, buf_);
+        else
+            std::memcpy(buf_, o.buf_, sizeof buf_);
+        ops_ = std::exchange(o.ops_, nullptr);
     }
 
-    alignas(std::max_align_t) unsigned char buf_[Inline < sizeof(void*) ? sizeof(void*) : Inline];
-    invoke_fn invoke_ = nullptr;
-    manage_fn manage_ = nullptr;
+    // Word-aligned (a callable that needs more goes to the heap), so that
+    // a unique_function holding another one adds no padding.
+    alignas(void*) unsigned char buf_[Inline < sizeof(void*) ? sizeof(void*) : Inline];
+    const ops* ops_ = nullptr;
 };
 
 }  // namespace aio

@@ -35,7 +35,8 @@ namespace detail {
 struct req;
 void acquire(req* r) noexcept;
 void release(req* r) noexcept;
-using completion = unique_function<void(req&), 6 * sizeof(void*)>;
+// Room for a typed_completion: a callback<T> (four words and its table).
+using completion = unique_function<void(req&), 5 * sizeof(void*)>;
 void set_completion(req* r, completion c);
 /// Tag for the result extractors: detail::take(req&, tag<T>) moves the
 /// request's typed result out. Overloads live next to each result type.
