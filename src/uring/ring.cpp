@@ -62,6 +62,8 @@ namespace {
 constexpr unsigned kEntries = 256;  // SQ size; the CQ is twice that
 constexpr int kPriorities = pri_max - pri_min + 1;
 constexpr std::size_t kOps = static_cast<std::size_t>(op::count_);
+// How many requests ahead of the one it submits feed_locked() fetches.
+constexpr std::size_t kPrefetch = 64;
 
 // The opcode each op maps to (IORING_OP_LAST: not a ring op).
 int opcode_of(op o) noexcept {
@@ -175,6 +177,50 @@ void set_res(req& r, int res) noexcept {
     }
 }
 
+// A FIFO of request pointers in a growable circular array. The ring's
+// queues can hold a million requests that went cold since their submission;
+// an array lets feed_locked() fetch the ones it is about to submit ahead
+// of time (following a linked list would miss the cache once per request,
+// each miss waiting for the one before).
+class req_fifo {
+  public:
+    req_fifo() = default;
+    req_fifo(const req_fifo&) = delete;
+    req_fifo& operator=(const req_fifo&) = delete;
+    ~req_fifo() { delete[] buf_; }
+
+    bool empty() const noexcept { return head_ == tail_; }
+    std::size_t size() const noexcept { return tail_ - head_; }
+    /// False when the array could not grow (r is not queued).
+    bool push(req* r) noexcept {
+        if (tail_ - head_ == cap_ && !grow()) return false;
+        buf_[tail_++ & (cap_ - 1)] = r;
+        return true;
+    }
+    req* pop() noexcept { return buf_[head_++ & (cap_ - 1)]; }  // not empty
+    /// The request i places behind the head (i < size()).
+    req* peek(std::size_t i) const noexcept { return buf_[(head_ + i) & (cap_ - 1)]; }
+
+  private:
+    bool grow() noexcept {
+        std::size_t cap = cap_ ? cap_ * 2 : 64;
+        req** buf = new (std::nothrow) req*[cap];
+        if (!buf) return false;
+        for (std::size_t i = head_; i != tail_; ++i)
+            buf[i - head_] = buf_[i & (cap_ - 1)];
+        delete[] buf_;
+        tail_ -= head_;
+        head_ = 0;
+        buf_ = buf;
+        cap_ = cap;
+        return true;
+    }
+
+    req** buf_ = nullptr;
+    std::size_t cap_ = 0;  // 0 or a power of two
+    std::size_t head_ = 0, tail_ = 0;
+};
+
 class uring_executor final : public ring_executor {
   public:
     uring_executor(context_impl& ctx, io_uring& ring, bool all_ops) : ctx_(ctx), ring_(ring) {
@@ -239,7 +285,7 @@ class uring_executor final : public ring_executor {
     enum class outcome { done, rerun };
     enum class prep { ready, failed, pool };
 
-    void push(req* r) noexcept;
+    bool push(req* r) noexcept;
     req* pop() noexcept;
     void feed_locked(req_queue& done, req_queue& rerun);
     prep prepare(slot& s) noexcept;
@@ -261,7 +307,7 @@ class uring_executor final : public ring_executor {
 
     // ---- guarded by mu_ (the SQ and the CQ are used only under it) ----------
     std::mutex mu_;
-    req_queue queue_[kPriorities];
+    req_fifo queue_[kPriorities];
     unsigned nonempty_ = 0;  // bit p: queue_[p] holds requests
     std::vector<slot> slots_;
     std::vector<unsigned> free_;
@@ -314,18 +360,23 @@ inline void bump(std::atomic<std::uint64_t>& a) noexcept {
     a.store(a.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
-void uring_executor::push(req* r) noexcept {
+bool uring_executor::push(req* r) noexcept {
     int p = r->pri - pri_min;
-    queue_[p].push(r);
+    if (!queue_[p].push(r)) return false;
     nonempty_ |= 1u << p;
     bump(queued_, 1);
+    return true;
 }
 
 req* uring_executor::pop() noexcept {
     if (!nonempty_) return nullptr;
     int p = 31 - __builtin_clz(nonempty_);  // the highest priority with requests
-    req* r = queue_[p].pop();
-    if (queue_[p].empty()) nonempty_ &= ~(1u << p);
+    req_fifo& q = queue_[p];
+    req* r = q.pop();
+    if (q.empty())
+        nonempty_ &= ~(1u << p);
+    else if (q.size() > kPrefetch)
+        __builtin_prefetch(q.peek(kPrefetch));  // its header, for feed_locked
     bump(queued_, -1);
     return r;
 }
@@ -334,8 +385,10 @@ void uring_executor::submit(req* r, bool defer) {
     req_queue done, rerun;
     {
         std::lock_guard lk(mu_);
-        push(r);
-        if (!defer) feed_locked(done, rerun);
+        if (!push(r))
+            rerun.push(r);  // no memory to queue it here: the pool's queue takes it
+        else if (!defer)
+            feed_locked(done, rerun);
     }
     rerun_on_pool(rerun);
     ctx_.push_results(done);
@@ -379,7 +432,7 @@ void uring_executor::feed_locked(req_queue& done, req_queue& rerun) {
         if (!sqe) {  // cannot happen (the SQ is as large as the depth): stay queued
             s.r = nullptr;
             r->state.store(req_state::ready, std::memory_order_relaxed);
-            push(r);  // (at the back of its priority: cannot happen anyway)
+            if (!push(r)) rerun.push(r);  // (at the back of its priority: cannot happen anyway)
             break;
         }
         free_.pop_back();
