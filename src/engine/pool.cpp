@@ -432,7 +432,11 @@ bool context_impl::park(std::unique_lock<std::mutex>& lk, worker* w, bool volunt
     // Publish first, then look at the intake once more (both seq_cst): a
     // submitter either sees us parked or we see its request.
     ++nidle_;
-    bool sentinel = !sentinel_ && nthreads_.load(std::memory_order_relaxed) > nidle_;
+    // Someone to watch: a worker awake, or signalled and on its way (a
+    // worker stepping aside for signalled ones must become the sentinel:
+    // parked untimed, it would be woken again by the first submission that
+    // finds no sentinel, only to step aside again).
+    bool sentinel = !sentinel_ && nthreads_.load(std::memory_order_relaxed) > nidle_ - nsignalled_;
     if (sentinel) sentinel_ = true;
     publish();
     bool timed_out = false;
