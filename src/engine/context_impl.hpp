@@ -257,6 +257,9 @@ class context_impl {
     std::atomic<unsigned> wanted_{8};
     std::atomic<std::size_t> nthreads_{0};
     alignas(64) std::atomic<std::uint64_t> pool_state_{0};  // pack(view())
+    // slow_, for submitters (publish() keeps it; it rarely changes, so its
+    // line stays in every core's cache).
+    alignas(64) std::atomic<bool> slow_hint_{false};
 
     // ---- submission (lock-free) --------------------------------------------
     alignas(64) std::atomic<req*> intake_{nullptr};        // a Treiber stack, newest first

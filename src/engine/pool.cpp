@@ -151,6 +151,12 @@ void context_impl::run_on_pool(req* r) {
         r->next = head;
     while (!intake_.compare_exchange_weak(head, r, std::memory_order_seq_cst,
                                           std::memory_order_relaxed));
+    // An earlier request still waits in the intake: its submitter has seen
+    // to it that a worker will take the intake, and with it this request —
+    // unless requests are slow, where each may need a thread of its own.
+    // (The pool view's line changes whenever a worker parks, spins or
+    // wakes; not reading it on every submission saves a cache miss.)
+    if (head && !slow_hint_.load(std::memory_order_relaxed)) return;
     // seq_cst load after the seq_cst push: pairs with a parking worker's
     // publish-then-check (park), so one of the two sees the other.
     if (!need_wake(unpack(pool_state_.load(std::memory_order_seq_cst)))) return;
@@ -253,6 +259,8 @@ context_impl::pool_view context_impl::view() const noexcept {
 }
 
 void context_impl::publish() noexcept {
+    if (slow_hint_.load(std::memory_order_relaxed) != slow_)
+        slow_hint_.store(slow_, std::memory_order_relaxed);
     pool_state_.store(pack(view()), std::memory_order_seq_cst);
 }
 
