@@ -1,7 +1,8 @@
 // The io_uring executor against the worker pool, with raw liburing as the
 // floor, on the same work in the same run (docs/PERFORMANCE.md, "io_uring"):
 //
-//   nop     1 000 000 empty requests, submitted at once, callbacks run
+//   nop     1 000 000 empty requests, submitted at once, callbacks run; and in
+//           rounds of 1000 (plain, and each round in an aio::batch)
 //   stat    stat of every regular file of tree T1 (scripts/t1.sh), 32 in flight
 //   small   open + read 4 KiB + close of 20 000 files, 32 files in flight;
 //           "sync" is the plain synchronous loop
@@ -99,6 +100,34 @@ BENCHMARK_CAPTURE(BM_nop_aiopp_rounds, pool, aio::executor_kind::pool)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_nop_aiopp_rounds, uring, aio::executor_kind::uring)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The same rounds, each submitted inside an aio::batch: the ring's requests
+// enter the kernel together when the batch ends instead of one
+// io_uring_enter per request while the ring has free slots.
+void BM_nop_aiopp_rounds_batched(benchmark::State& state, aio::executor_kind k) {
+    aio::context ctx(with(k));
+    if (!got(state, ctx, k)) return;
+    long called = 0;
+    for (auto _ : state) {
+        for (int round = 0; round < kNops / 1000; ++round) {
+            {
+                aio::batch b(ctx);
+                for (int i = 0; i < 1000; ++i)
+                    aio::nop([&called](aio::result<void>) { ++called; }, ctx);
+            }
+            ctx.flush();
+        }
+    }
+    if (called != static_cast<long>(state.iterations()) * kNops)
+        state.SkipWithError("lost callbacks");
+    per_item(state, kNops, "ns_per_nop");
+}
+BENCHMARK_CAPTURE(BM_nop_aiopp_rounds_batched, pool, aio::executor_kind::pool)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_nop_aiopp_rounds_batched, uring, aio::executor_kind::uring)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -670,6 +670,71 @@ TEST(RingOps, NopsAndAllTheirCallbacks) {
     EXPECT_EQ(ctx.nthreads(), 0u) << "no worker thread was needed";
 }
 
+// A batch holds the ring's submissions until it ends, then hands them over
+// together; the requests run and call back as usual.
+TEST(RingBatch, HoldsRingSubmissionsUntilItEnds) {
+    REQUIRE_RING();
+    aio::context ctx(with(executor_kind::uring));
+    int called = 0;
+    {
+        aio::batch b(ctx);
+        for (int i = 0; i < 10; ++i)
+            aio::nop([&](aio::result<void> r) { called += r.has_value(); }, ctx);
+        EXPECT_EQ(on_ring(ctx, op::nop), 0u) << "handed to the kernel inside the batch";
+        EXPECT_EQ(ctx.nready(), 10u);
+        {
+            aio::batch inner(ctx);  // nested on the same context: the outer one hands over
+            aio::nop([&](aio::result<void> r) { called += r.has_value(); }, ctx);
+        }
+        EXPECT_EQ(on_ring(ctx, op::nop), 0u) << "the inner batch handed over";
+        EXPECT_EQ(ctx.nready(), 11u);
+    }
+    EXPECT_EQ(on_ring(ctx, op::nop), 11u);
+    flush_or_fail(ctx);
+    EXPECT_EQ(called, 11);
+}
+
+// Waiting inside a batch for what it holds hands it over first: no deadlock.
+TEST(RingBatch, WaitingInsideABatchRunsWhatItHolds) {
+    REQUIRE_RING();
+    aio::context ctx(with(executor_kind::uring));
+    aio::batch b(ctx);
+    int called = 0;
+    aio::nop([&](aio::result<void>) { ++called; }, ctx);
+    flush_or_fail(ctx);
+    EXPECT_EQ(called, 1);
+    aio::nop([&](aio::result<void>) { ++called; }, ctx);
+    while (ctx.nreqs())
+        ctx.poll();
+    EXPECT_EQ(called, 2);
+}
+
+// Requests for the worker pool are not held: one executes (its result
+// becomes pending) while the batch is still alive.
+TEST(RingBatch, PoolRequestsStartInsideABatch) {
+    aio::context ctx(with(executor_kind::pool));
+    aio::batch b(ctx);
+    int called = 0;
+    aio::nop([&](aio::result<void>) { ++called; }, ctx);
+    EXPECT_TRUE(eventually([&] { return ctx.npending() == 1; }))
+        << "a pool request waited for the batch";
+    flush_or_fail(ctx);
+    EXPECT_EQ(called, 1);
+}
+
+// A batch on another context leaves this one's submissions alone.
+TEST(RingBatch, OnlyItsOwnContext) {
+    REQUIRE_RING();
+    aio::context a(with(executor_kind::uring)), b(with(executor_kind::uring));
+    aio::batch hold(a);
+    aio::nop({}, b);
+    EXPECT_EQ(on_ring(b, op::nop), 1u);
+    aio::nop({}, a);
+    EXPECT_EQ(on_ring(a, op::nop), 0u);
+    flush_or_fail(b);
+    flush_or_fail(a);
+}
+
 // A thread that submitted a request to the ring may exit before it
 // completes: the kernel then either lets the request finish (the exit waits
 // for the thread's kernel workers) or cancels it, and aiopp runs a request

@@ -116,6 +116,27 @@ class context {
 /// The process-wide context used by the operations that take no context.
 context& default_context();
 
+/// A submission batch (beyond IO::AIO). While it lives, the requests this
+/// thread submits to `ctx` that go to the io_uring executor are queued but
+/// not yet handed to the kernel; when it ends they enter the ring together,
+/// in one io_uring_enter, instead of one system call per request while the
+/// ring has free slots. Requests for the worker pool start as usual. Waiting
+/// in a batch is safe: poll_wait(), poll(), flush() and poll_cb() hand over
+/// what is held first. Batches nest (the outermost on a context hands
+/// over). Without the io_uring executor a batch
+/// changes nothing. (Callbacks run by poll_cb are in such a batch already.)
+class batch {
+  public:
+    explicit batch(context& ctx = default_context()) noexcept;
+    ~batch();
+    batch(const batch&) = delete;
+    batch& operator=(const batch&) = delete;
+
+  private:
+    detail::context_impl* ctx_;
+    detail::context_impl* outer_;  // the batch (or poll_cb) this one is inside
+};
+
 // ---- next-request priority (aioreq_pri / aioreq_nice) -----------------------
 // Per thread: the priority applied to the next request this thread submits,
 // to any context; it resets to 0 after each request.

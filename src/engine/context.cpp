@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "engine/context_impl.hpp"
 #include "engine/priority.hpp"
@@ -228,6 +229,16 @@ executor_kind context::executor() const noexcept {
 context& default_context() {
     static context ctx;
     return ctx;
+}
+
+// A batch is the deferral poll_cb applies to the submissions its callbacks
+// make (polling_ctx: the ring queues them; feed_ring hands them over).
+batch::batch(context& ctx) noexcept
+    : ctx_(&ctx.impl()), outer_(std::exchange(detail::polling_ctx, &ctx.impl())) {}
+
+batch::~batch() {
+    detail::polling_ctx = outer_;
+    if (outer_ != ctx_) ctx_->feed_ring();  // nested: the outer one hands over
 }
 
 // ---- groups as requests -------------------------------------------------------
