@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,15 +81,21 @@ BENCHMARK_CAPTURE(BM_nop_aiopp, automatic, aio::executor_kind::automatic)
 
 // The same nops in rounds of 1000 (submit, flush): the engine's cost per
 // request while its requests stay in the cache, without the cost of keeping
-// a million of them in memory at once.
-void BM_nop_aiopp_rounds(benchmark::State& state, aio::executor_kind k) {
+// a million of them in memory at once. "batched": each round is submitted
+// inside an aio::batch, so that the ring's requests enter the kernel
+// together when it ends instead of one io_uring_enter per request while the
+// ring has free slots.
+void BM_nop_aiopp_rounds(benchmark::State& state, aio::executor_kind k, bool batched) {
     aio::context ctx(with(k));
     if (!got(state, ctx, k)) return;
     long called = 0;
     for (auto _ : state) {
         for (int round = 0; round < kNops / 1000; ++round) {
+            std::optional<aio::batch> b;
+            if (batched) b.emplace(ctx);
             for (int i = 0; i < 1000; ++i)
                 aio::nop([&called](aio::result<void>) { ++called; }, ctx);
+            b.reset();
             ctx.flush();
         }
     }
@@ -96,38 +103,16 @@ void BM_nop_aiopp_rounds(benchmark::State& state, aio::executor_kind k) {
         state.SkipWithError("lost callbacks");
     per_item(state, kNops, "ns_per_nop");
 }
-BENCHMARK_CAPTURE(BM_nop_aiopp_rounds, pool, aio::executor_kind::pool)
+BENCHMARK_CAPTURE(BM_nop_aiopp_rounds, pool, aio::executor_kind::pool, false)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK_CAPTURE(BM_nop_aiopp_rounds, uring, aio::executor_kind::uring)
+BENCHMARK_CAPTURE(BM_nop_aiopp_rounds, uring, aio::executor_kind::uring, false)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-
-// The same rounds, each submitted inside an aio::batch: the ring's requests
-// enter the kernel together when the batch ends instead of one
-// io_uring_enter per request while the ring has free slots.
-void BM_nop_aiopp_rounds_batched(benchmark::State& state, aio::executor_kind k) {
-    aio::context ctx(with(k));
-    if (!got(state, ctx, k)) return;
-    long called = 0;
-    for (auto _ : state) {
-        for (int round = 0; round < kNops / 1000; ++round) {
-            {
-                aio::batch b(ctx);
-                for (int i = 0; i < 1000; ++i)
-                    aio::nop([&called](aio::result<void>) { ++called; }, ctx);
-            }
-            ctx.flush();
-        }
-    }
-    if (called != static_cast<long>(state.iterations()) * kNops)
-        state.SkipWithError("lost callbacks");
-    per_item(state, kNops, "ns_per_nop");
-}
-BENCHMARK_CAPTURE(BM_nop_aiopp_rounds_batched, pool, aio::executor_kind::pool)
+BENCHMARK_CAPTURE(BM_nop_aiopp_rounds, pool_batched, aio::executor_kind::pool, true)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK_CAPTURE(BM_nop_aiopp_rounds_batched, uring, aio::executor_kind::uring)
+BENCHMARK_CAPTURE(BM_nop_aiopp_rounds, uring_batched, aio::executor_kind::uring, true)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
