@@ -23,6 +23,18 @@ gb=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true)
 # every cross-thread figure with it (docs/PERFORMANCE.md, stat storm).
 run line-before "$build/bench/line_pingpong" 3
 run engine "$build/bench/engine_bench" "${gb[@]}"
+# The ratio issue 2 asks for, from the medians just printed.
+awk '/_median/ {
+       for (i = 1; i <= NF; ++i) if ($i ~ /^ns_per_req=/) {
+         v = substr($i, 12); s = 1
+         if (v ~ /us$/) s = 1000; else if (v ~ /ms$/) s = 1e6
+         sub(/[num]?s$/, "", v); v *= s
+         if ($1 ~ /^BM_aiopp_nop\/2\//) a2 = v
+         else if ($1 ~ /^BM_aiopp_nop\/8\//) a8 = v
+         else if ($1 ~ /^BM_libuv/) u = v
+       } }
+     END { if (u > 0) printf "== nop round trip / libuv uv_queue_work (medians): 2 threads %.2fx, 8 threads %.2fx\n", a2 / u, a8 / u }' \
+  "$out/engine.txt" | tee "$out/engine-ratio.txt"
 run stat "$build/bench/stat_bench" "${gb[@]}"
 [[ -x $build/bench/uring_bench ]] && run uring "$build/bench/uring_bench" "${gb[@]}"
 for script in "$here"/bench/*/run.sh; do
