@@ -69,7 +69,8 @@ namespace aio::detail {
 
 class ring_executor;
 
-/// The context whose poll_cb is running on this thread (nullptr outside).
+/// The context whose ring submissions this thread defers: the one whose
+/// poll_cb it is running, or an aio::batch's (nullptr: none).
 extern constinit thread_local context_impl* polling_ctx;
 
 /// CLOCK_MONOTONIC in nanoseconds.
