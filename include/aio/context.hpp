@@ -123,8 +123,10 @@ context& default_context();
 /// ring has free slots. Requests for the worker pool start as usual. Waiting
 /// in a batch is safe: poll_wait(), poll(), flush() and poll_cb() hand over
 /// what is held first. Batches nest (the outermost on a context hands
-/// over). Without the io_uring executor a batch
-/// changes nothing. (Callbacks run by poll_cb are in such a batch already.)
+/// over). Without the io_uring executor a batch changes nothing. (Callbacks
+/// run by poll_cb are in such a batch already.) A batch belongs to the
+/// thread that made it and must end, on that thread, before `ctx` is
+/// destroyed.
 class batch {
   public:
     explicit batch(context& ctx = default_context()) noexcept;
