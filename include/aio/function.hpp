@@ -36,8 +36,8 @@ class unique_function<R(Args...), Inline> {
         void (*manage)(action, void* src, void* dst) noexcept;
     };
     template <class D>
-    static constexpr bool trivial_inline =
-        fits_inline<D>&& std::is_trivially_copyable_v<D>&& std::is_trivially_destructible_v<D>;
+    static constexpr bool trivial_inline = fits_inline<D> && (std::is_trivially_copyable_v<D> &&
+                                                              std::is_trivially_destructible_v<D>);
 
   public:
     unique_function() noexcept = default;

@@ -266,14 +266,7 @@ int context_impl::finish(req* r) {
         r->grp = nullptr;
         fe.run([&] { group_dec(g); });
     }
-    // The engine's reference is usually the last (the handle was dropped
-    // at submission): then no other can be taken, and the request is freed
-    // without a locked instruction. (Not for handles: a worker may still be
-    // writing the line, and a look before the drop would fetch it twice.)
-    if (r->refs.load(std::memory_order_acquire) == 1)
-        delete r;
-    else
-        release(r);
+    release_engine_ref(r);
     fe.rethrow();
     return 0;
 }

@@ -74,6 +74,10 @@ struct group_req : req {
     bool finished = false;  // callback ran (or was skipped): no more adds
 };
 
+/// Drop the engine's reference to a finished request (context.cpp): like
+/// release(), without a locked instruction when it is the last one.
+void release_engine_ref(req* r) noexcept;
+
 /// The calling thread's cache of free request blocks (req_alloc.cpp): how
 /// many it holds, and whether caching is on at all (off under sanitizers).
 std::size_t cached_request_blocks() noexcept;
