@@ -241,6 +241,80 @@ TEST(Engine, MaxPollTimeReturnsEarly) {
     EXPECT_EQ(called, 5);
 }
 
+// flush() leaves the descriptor alone while it runs (its own loop looks at
+// the queues) and settles it once when it returns: not readable with nothing
+// pending, and readable again at the next result (a descriptor left "written"
+// but empty would never signal again).
+TEST(Engine, FlushLeavesTheDescriptorSettled) {
+    aio::context ctx;
+    int fd = ctx.poll_fileno();
+    for (int round = 0; round < 3; ++round) {
+        int done = 0;
+        for (int i = 0; i < 2000; ++i) {
+            if (i % 2)
+                aio::nop([&](aio::result<void> r) { done += r.has_value(); }, ctx);
+            else
+                aio::readlink(
+                    "/proc/thread-self", [&](aio::result<std::string> r) { done += r.has_value(); },
+                    ctx);
+        }
+        ctx.flush();
+        EXPECT_EQ(done, 2000);
+        EXPECT_EQ(ctx.nreqs(), 0u);
+        EXPECT_FALSE(readable(fd)) << "round " << round << ": nothing pending after flush";
+        aio::nop([&](aio::result<void>) { ++done; }, ctx);
+        EXPECT_TRUE(eventually([&] { return readable(fd); })) << "round " << round;
+        EXPECT_EQ(ctx.poll_cb(), 0);
+        EXPECT_EQ(done, 2001);
+        EXPECT_FALSE(readable(fd));
+    }
+}
+
+TEST(Engine, FlushInterruptedByACallbackLeavesResultsReadable) {
+    aio::context ctx;
+    int fd = ctx.poll_fileno();
+    int called = 0;
+    for (int i = 0; i < 100; ++i)
+        aio::nop(
+            [&](aio::result<void>) {
+                if (++called == 10) throw std::runtime_error("callback 10");
+            },
+            ctx);
+    ASSERT_TRUE(eventually([&] { return ctx.npending() == 100; }));
+    EXPECT_THROW(ctx.flush(), std::runtime_error);
+    EXPECT_EQ(called, 10);
+    EXPECT_EQ(ctx.npending(), 90u);
+    EXPECT_TRUE(readable(fd)) << "results left by a throwing callback keep it readable";
+    ctx.flush();
+    EXPECT_EQ(called, 100);
+    EXPECT_FALSE(readable(fd));
+}
+
+TEST(Engine, FlushInsideACallbackOfFlush) {
+    aio::context ctx;
+    int fd = ctx.poll_fileno();
+    int inner = 0, outer = 0;
+    for (int i = 0; i < 50; ++i)
+        aio::nop(
+            [&](aio::result<void>) {
+                if (++outer != 1) return;
+                for (int k = 0; k < 50; ++k)
+                    aio::nop([&](aio::result<void>) { ++inner; }, ctx);
+                ctx.flush();  // finishes everything, the outer flush's requests too
+                EXPECT_EQ(ctx.nreqs(), 0u);
+            },
+            ctx);
+    ctx.flush();
+    EXPECT_EQ(outer, 50);
+    EXPECT_EQ(inner, 50);
+    EXPECT_FALSE(readable(fd));
+    aio::nop([&](aio::result<void>) { ++outer; }, ctx);
+    EXPECT_TRUE(eventually([&] { return readable(fd); }));
+    ctx.flush();
+    EXPECT_EQ(outer, 51);
+    EXPECT_FALSE(readable(fd));
+}
+
 TEST(Engine, PollReturnsNumberProcessed) {
     aio::context ctx;
     pool_holder hold(ctx);

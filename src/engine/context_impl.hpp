@@ -34,7 +34,8 @@
 //   kernel also writes the eventfd when it posts ring completions, which
 //   count as pending results (npending) until poll_cb reaps them: the reset
 //   happens only when the completion queue is empty too, and the look
-//   afterwards includes it.
+//   afterwards includes it. Inside flush() nothing is reset or written for
+//   the poll thread's own use: flush settles the descriptor once, at its end.
 // * The ring is fed from its queues at submission (from any thread, under
 //   the ring's lock; submissions made by callbacks inside poll_cb are fed
 //   together when poll_cb takes the next results or returns), and after each
@@ -280,6 +281,7 @@ class context_impl {
     worker helper_;            // the batch the poll thread runs while it waits (help)
     unsigned since_reap_ = 0;  // results taken from results_ since the last reap
     bool draining_ = false;    // destructor: finish everything without callbacks
+    bool in_flush_ = false;    // inside flush(): the descriptor is settled when it returns
 
     // nreqs() = added_ - finished_; results waiting = handed_ - taken_n_.
     alignas(64) std::atomic<std::size_t> added_{0};     // submitted, any thread
