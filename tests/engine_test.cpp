@@ -21,6 +21,7 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -148,6 +149,40 @@ TEST(Engine, PriorityOrderHigherFirstFifoWithin) {
     // expected: by priority descending, submission order within a priority
     std::vector<int> expected = {2, 5, 9, 3, 7, 0, 4, 6, 1, 8};
     EXPECT_EQ(order, expected);
+}
+
+// A worker claims several queued requests at once, in priority order. When
+// one of them turns out slow, the unstarted rest goes back to the queues, so
+// that a more urgent request submitted meanwhile overtakes them (as it would
+// in libeio, where a worker takes one request at a time).
+TEST(Engine, ABatchGivesBackItsRestAfterASlowRequest) {
+    aio::context ctx;
+    pool_holder hold(ctx);  // the only worker, held
+    std::promise<void> go;
+    std::shared_future<void> gate = go.get_future().share();
+    std::vector<std::string> order;
+    auto note = [&order](const char* what) {
+        return [&order, what](aio::result<void>) { order.push_back(what); };
+    };
+    aio::pri(1);
+    auto slow = run_on_worker(
+        ctx,
+        [gate](aio::detail::req&) {
+            gate.wait();
+            std::this_thread::sleep_for(2ms);  // "slow" is 50 us or more
+        },
+        note("slow"));
+    aio::pri(-4);
+    worker_nop(note("low1"), ctx);
+    aio::pri(-4);
+    worker_nop(note("low2"), ctx);
+    hold.release();  // the worker claims all three in one batch
+    ASSERT_TRUE(eventually([&] { return slow.state() == aio::req_state::execute; }));
+    ASSERT_EQ(ctx.nready(), 0u) << "the two low ones were claimed with it";
+    worker_nop(note("later"), ctx);  // priority 0: above the two claimed ones
+    go.set_value();
+    flush_or_fail(ctx);
+    EXPECT_EQ(order, (std::vector<std::string>{"slow", "later", "low1", "low2"}));
 }
 
 TEST(Engine, NextRequestPriorityResetsAndNiceAccumulates) {

@@ -210,13 +210,14 @@ class context_impl {
     void claim(worker* w);                                                              // mu_ held
     bool steal(worker* thief);                                                          // mu_ held
     bool run_batch(worker* w, bool stopping, bool on_poll_thread = false);
-    bool help();                  // poll thread: run quick queued requests while waiting
-    void start_thread();          // mu_ held
-    void reap_exited();           // mu_ held: join threads that finished
-    void wake_if_needed();        // mu_ held
-    void wake_for_free_cpu();     // mu_ held
-    void drain_intake();          // mu_ held
-    void note_queued() noexcept;  // mu_ held: queue_nonempty_ = queued_ != 0
+    void requeue_rest(worker* w);  // mu_ not held: w's unstarted items back to the queues
+    bool help();                   // poll thread: run quick queued requests while waiting
+    void start_thread();           // mu_ held
+    void reap_exited();            // mu_ held: join threads that finished
+    void wake_if_needed();         // mu_ held
+    void wake_for_free_cpu();      // mu_ held
+    void drain_intake();           // mu_ held
+    void note_queued() noexcept;   // mu_ held: queue_nonempty_ = queued_ != 0
 
     std::size_t ring_nready() const noexcept;
     std::size_t ring_ncompleted() const noexcept;

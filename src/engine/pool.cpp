@@ -599,7 +599,8 @@ bool context_impl::steal(worker* thief) {
 
 // Execute w's batch. Results go to the result queue in one hand-off at the
 // end, except that a slow request hands over what is done so far, so a slow
-// syscall never holds back the results of fast ones. Counts the requests
+// syscall never holds back the results of fast ones, and gives the rest of
+// the batch back to the queues (requeue_rest). Counts the requests
 // that took kSlowNs or more (slow_done_) and returns whether most were
 // quicker: a count, not an average, so that a worker preempted once in a
 // while (more threads than CPUs) does not make quick work look slow.
@@ -651,13 +652,42 @@ bool context_impl::run_batch(worker* w, bool stopping, bool on_poll_thread) {
         ++n;
         ++ran;
         if (++in_span < stride) continue;
-        if (end_span() && w->next.load(std::memory_order_relaxed) < w->count) hand_over();
+        if (end_span() && w->next.load(std::memory_order_relaxed) < w->count) {
+            hand_over();
+            if (!stopping) requeue_rest(w);
+        }
         w->busy_since.store(t, std::memory_order_relaxed);
     }
     if (in_span) end_span();
     w->busy_since.store(0, std::memory_order_relaxed);
     hand_over();
     return 2 * slow < ran;
+}
+
+// A batch is claimed in priority order, which freezes that order while it
+// runs: a request submitted meanwhile, however urgent, waits for the whole
+// batch. For quick requests that is a few microseconds; behind a slow one
+// (a blocked read, busy) it would be a priority inversion for as long as it
+// blocked, and the requests behind it could not move to another worker. So
+// after a slow request the unstarted rest goes back to the front of its
+// queues, in order, and the next claim sees it beside anything newer.
+// Items are taken with next.fetch_add under mu_, as a thief takes them.
+void context_impl::requeue_rest(worker* w) {
+    std::lock_guard lk(mu_);
+    req* rest[kMaxBatch];
+    unsigned n = 0;
+    for (unsigned i; (i = w->next.fetch_add(1, std::memory_order_acq_rel)) < w->count;)
+        rest[n++] = w->items[i];
+    if (!n) return;
+    while (n) {  // last first, so that each queue keeps the batch's order at its front
+        req* r = rest[--n];
+        r->state.store(req_state::ready, std::memory_order_relaxed);
+        ready_[r->pri - pri_min].push_front(r);
+        ++queued_;
+    }
+    note_queued();
+    publish();
+    wake_if_needed();
 }
 
 // ---- the poll thread helps ------------------------------------------------------

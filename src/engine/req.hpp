@@ -97,6 +97,11 @@ struct req_queue {
             head = r;
         tail = r;
     }
+    void push_front(req* r) noexcept {
+        r->next = head;
+        head = r;
+        if (!tail) tail = r;
+    }
     req* pop() noexcept {
         req* r = head;
         if (r) {
