@@ -668,17 +668,27 @@ bool context_impl::run_batch(worker* w, bool stopping, bool on_poll_thread) {
 // runs: a request submitted meanwhile, however urgent, waits for the whole
 // batch. For quick requests that is a few microseconds; behind a slow one
 // (a blocked read, busy) it would be a priority inversion for as long as it
-// blocked, and the requests behind it could not move to another worker. So
-// after a slow request the unstarted rest goes back to the front of its
-// queues, in order, and the next claim sees it beside anything newer.
-// Items are taken with next.fetch_add under mu_, as a thief takes them.
+// blocked. So after a slow request, if a request of higher priority than
+// the rest of the batch now waits in the queues, the unstarted rest goes
+// back to the front of its queues, in order, and the next claim sees it
+// beside the newer one. Only then: a batch of equal priorities (a stat
+// storm, where a preempted worker's span looks slow too) keeps its
+// requests. Items are taken with next.fetch_add under mu_, as a thief
+// takes them.
 void context_impl::requeue_rest(worker* w) {
     std::lock_guard lk(mu_);
+    unsigned first = w->next.load(std::memory_order_relaxed);
+    if (first >= w->count) return;
+    drain_intake();
+    int lowest = w->items[w->count - 1]->pri - pri_min;  // claimed highest first
+    bool overtaken = false;
+    for (int p = kPriorities - 1; p > lowest && !overtaken; --p)
+        overtaken = !ready_[p].empty();
+    if (!overtaken) return;
     req* rest[kMaxBatch];
     unsigned n = 0;
     for (unsigned i; (i = w->next.fetch_add(1, std::memory_order_acq_rel)) < w->count;)
         rest[n++] = w->items[i];
-    if (!n) return;
     while (n) {  // last first, so that each queue keeps the batch's order at its front
         req* r = rest[--n];
         r->state.store(req_state::ready, std::memory_order_relaxed);
@@ -687,7 +697,6 @@ void context_impl::requeue_rest(worker* w) {
     }
     note_queued();
     publish();
-    wake_if_needed();
 }
 
 // ---- the poll thread helps ------------------------------------------------------
