@@ -677,8 +677,7 @@ bool context_impl::run_batch(worker* w, bool stopping, bool on_poll_thread) {
 // takes them.
 void context_impl::requeue_rest(worker* w) {
     std::lock_guard lk(mu_);
-    unsigned first = w->next.load(std::memory_order_relaxed);
-    if (first >= w->count) return;
+    if (w->next.load(std::memory_order_relaxed) >= w->count) return;  // a thief took the rest
     drain_intake();
     int lowest = w->items[w->count - 1]->pri - pri_min;  // claimed highest first
     bool overtaken = false;
@@ -697,6 +696,7 @@ void context_impl::requeue_rest(worker* w) {
     }
     note_queued();
     publish();
+    wake_if_needed();  // given back by the helping poll thread, nobody may be awake for it
 }
 
 // ---- the poll thread helps ------------------------------------------------------
