@@ -117,11 +117,20 @@ BENCHMARK_CAPTURE(BM_nop_aiopp_rounds, uring_batched, aio::executor_kind::uring,
     ->UseRealTime();
 
 // Raw liburing: NOPs in batches as large as the ring, one io_uring_enter per
-// batch that submits and waits.
-void BM_nop_liburing(benchmark::State& state) {
+// batch that submits and waits. The floor is the plain ring; the variants
+// show whether a setup flag (or a registered ring descriptor) makes the
+// kernel's part cheaper, which the executor could then use too.
+void BM_nop_liburing(benchmark::State& state, unsigned flags, bool register_fd) {
     constexpr unsigned batch = 256;
     io_uring ring;
-    if (io_uring_queue_init(batch, &ring, 0) < 0) return state.SkipWithError("io_uring_queue_init");
+    io_uring_params p{};
+    p.flags = flags;
+    if (io_uring_queue_init_params(batch, &ring, &p) < 0)
+        return state.SkipWithError("io_uring_queue_init_params (flags not supported here)");
+    if (register_fd && io_uring_register_ring_fd(&ring) < 0) {
+        io_uring_queue_exit(&ring);
+        return state.SkipWithError("io_uring_register_ring_fd");
+    }
     long called = 0;
     for (auto _ : state) {
         for (int done = 0; done < kNops;) {
@@ -141,7 +150,20 @@ void BM_nop_liburing(benchmark::State& state) {
     io_uring_queue_exit(&ring);
     per_item(state, static_cast<std::size_t>(called / state.iterations()), "ns_per_nop");
 }
-BENCHMARK(BM_nop_liburing)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_nop_liburing, plain, 0u, false)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_nop_liburing, submit_all, unsigned{IORING_SETUP_SUBMIT_ALL}, false)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_nop_liburing, coop_taskrun, unsigned{IORING_SETUP_COOP_TASKRUN}, false)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_nop_liburing, single_issuer_defer_taskrun,
+                  unsigned{IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN}, false)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_nop_liburing, registered_fd, 0u, true)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // ---- stat storm over T1 ---------------------------------------------------------------
 
