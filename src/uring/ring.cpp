@@ -37,7 +37,11 @@
 
 #include <fcntl.h>
 #include <liburing.h>
+#include <pthread.h>
+#include <signal.h>
+#include <linux/membarrier.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -64,6 +68,10 @@ constexpr int kPriorities = pri_max - pri_min + 1;
 constexpr std::size_t kOps = static_cast<std::size_t>(op::count_);
 // How many requests ahead of the one it submits feed_locked() fetches.
 constexpr std::size_t kPrefetch = 64;
+// How long the driving thread watches the intake after catching up.
+constexpr std::int64_t kLingerNs = 20000;
+// How many requests ahead feed_locked() fetches when it feeds from the intake.
+constexpr std::uint32_t kIntakeAhead = 8;
 
 // The opcode each op maps to (IORING_OP_LAST: not a ring op).
 int opcode_of(op o) noexcept {
@@ -125,6 +133,29 @@ bool auto_on_ring(op o) noexcept {
         default:
             return true;
     }
+}
+
+// A full memory barrier. ThreadSanitizer does not model fences (GCC warns):
+// there, a sequentially consistent read-modify-write stands in.
+inline void full_fence() noexcept {
+#if defined(__SANITIZE_THREAD__)
+    static std::atomic<int> word{0};
+    word.fetch_add(0, std::memory_order_seq_cst);
+#else
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+#endif
+}
+
+// Whether membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) works in this
+// process (registered once per process; a fork child registers again).
+bool membarrier_registered() noexcept {
+    static std::atomic<pid_t> registered_for{0};
+    pid_t self = ::getpid();
+    if (registered_for.load(std::memory_order_acquire) == self) return true;
+    if (::syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) != 0)
+        return false;
+    registered_for.store(self, std::memory_order_release);
+    return true;
 }
 
 bool seccomp_filtered() noexcept {
@@ -222,6 +253,129 @@ class req_fifo {
     std::size_t head_ = 0, tail_ = 0;
 };
 
+// Submissions on their way into the ring's queues: any thread pushes, the
+// holder of the ring's lock takes. A bounded array with a sequence number
+// per cell (a push claims a cell by moving the tail, then publishes it), so
+// that taking a thousand requests reads their pointers from consecutive
+// cache lines instead of following a thousand links. Full: push() fails and
+// the submitter takes the lock to make room.
+class req_intake {
+  public:
+    static constexpr std::uint32_t kCap = 4096;
+
+    req_intake() : cells_(new cell[kCap]) {
+        for (std::uint32_t i = 0; i < kCap; ++i)
+            cells_[i].seq.store(i, std::memory_order_relaxed);
+    }
+    req_intake(const req_intake&) = delete;
+    req_intake& operator=(const req_intake&) = delete;
+    ~req_intake() { delete[] cells_; }
+
+    /// Any thread. What orders the publishing store before the pusher's
+    /// next look at the driving thread or the lock: uring_executor::kick().
+    bool push(req* r) noexcept {
+        std::uint32_t pos = tail_.load(std::memory_order_relaxed);
+        for (;;) {
+            cell& c = cells_[pos & (kCap - 1)];
+            std::uint32_t seq = c.seq.load(std::memory_order_acquire);
+            auto diff = static_cast<std::int32_t>(seq - pos);  // positions wrap around
+            if (diff == 0) {
+                if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
+                    c.r = r;
+                    c.pri = r->pri;
+                    if (c.pri != 0) others_pushed_.fetch_add(1, std::memory_order_relaxed);
+                    c.seq.store(pos + 1, std::memory_order_release);
+                    return true;
+                }
+            } else if (diff < 0) {
+                return false;  // full
+            } else {
+                pos = tail_.load(std::memory_order_relaxed);
+            }
+        }
+    }
+    /// Whether the oldest push is published (the consumer would get it).
+    bool ready() const noexcept {
+        std::uint32_t h = head_.load(std::memory_order_relaxed);
+        return cells_[h & (kCap - 1)].seq.load(std::memory_order_seq_cst) == h + 1;
+    }
+    /// The oldest published request, or nullptr; its priority in pri (read
+    /// from the cell: the request itself may still be in another core's
+    /// cache). The lock holder only.
+    req* pop(int& pri) noexcept {
+        std::uint32_t h = head_.load(std::memory_order_relaxed);
+        cell& c = cells_[h & (kCap - 1)];
+        if (c.seq.load(std::memory_order_acquire) != h + 1) return nullptr;
+        req* r = c.r;
+        pri = c.pri;
+        if (pri != 0) ++others_taken_;
+        c.seq.store(h + kCap, std::memory_order_release);
+        head_.store(h + 1, std::memory_order_relaxed);
+        return r;
+    }
+    /// The request i places behind the oldest, if published (to prefetch it).
+    /// The lock holder only.
+    req* peek(std::uint32_t i) const noexcept {
+        std::uint32_t p = head_.load(std::memory_order_relaxed) + i;
+        const cell& c = cells_[p & (kCap - 1)];
+        if (c.seq.load(std::memory_order_acquire) != p + 1) return nullptr;
+        return c.r;
+    }
+    /// Whether every request in the intake that pop() can see has the
+    /// default priority 0 (a push of another priority counts before it
+    /// publishes its cell). The lock holder only.
+    bool all_default() const noexcept {
+        return others_pushed_.load(std::memory_order_acquire) == others_taken_;
+    }
+    /// Requests pushed and not taken (any thread; a snapshot).
+    std::size_t size() const noexcept {
+        std::uint32_t h = head_.load(std::memory_order_relaxed);
+        std::uint32_t t = tail_.load(std::memory_order_relaxed);
+        auto n = static_cast<std::int32_t>(t - h);
+        return n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
+
+  private:
+    struct cell {
+        std::atomic<std::uint32_t> seq;
+        std::int8_t pri = 0;
+        req* r = nullptr;
+    };
+    cell* cells_;
+    alignas(64) std::atomic<std::uint32_t> tail_{0};
+    alignas(64) std::atomic<std::uint32_t> head_{0};
+    std::uint32_t others_taken_ = 0;  // popped with a priority other than 0
+    // Pushed with a priority other than 0 (rare: its own line).
+    alignas(64) std::atomic<std::uint32_t> others_pushed_{0};
+};
+
+// The ring's lock. Its own (not std::mutex) because kick() needs try_lock
+// and unlock to be sequentially consistent read-modify-writes, so that a
+// submitter whose try_lock fails and the holder who unlocks cannot both
+// miss the submitter's request in the intake. Waiters spin briefly, then
+// sleep on the lock word.
+class ring_lock {
+  public:
+    bool try_lock() noexcept {
+        int free = 0;
+        return s_.compare_exchange_strong(free, 1, std::memory_order_seq_cst);
+    }
+    void lock() noexcept {
+        for (int i = 0; i < 200; ++i) {
+            if (s_.load(std::memory_order_relaxed) == 0 && try_lock()) return;
+            cpu_relax();
+        }
+        while (s_.exchange(2, std::memory_order_seq_cst) != 0)
+            s_.wait(2, std::memory_order_relaxed);
+    }
+    void unlock() noexcept {
+        if (s_.exchange(0, std::memory_order_seq_cst) == 2) s_.notify_one();
+    }
+
+  private:
+    std::atomic<int> s_{0};  // 0 free, 1 held, 2 held and someone may sleep
+};
+
 class uring_executor final : public ring_executor {
   public:
     uring_executor(context_impl& ctx, io_uring& ring, bool all_ops) : ctx_(ctx), ring_(ring) {
@@ -235,6 +389,7 @@ class uring_executor final : public ring_executor {
         if (probe) io_uring_free_probe(probe);
         rlimit lim;
         fsize_limited_ = ::getrlimit(RLIMIT_FSIZE, &lim) != 0 || lim.rlim_cur != RLIM_INFINITY;
+        membarrier_ = membarrier_registered();
         slots_.resize(kEntries);
         free_.reserve(kEntries);
         for (unsigned i = kEntries; i-- > 0;)
@@ -242,7 +397,9 @@ class uring_executor final : public ring_executor {
     }
 
     ~uring_executor() override {
-        if (!abandoned_) io_uring_queue_exit(&ring_);
+        if (abandoned_) return;
+        stop_driver();
+        io_uring_queue_exit(&ring_);
     }
 
     bool accepts(const req& r) const noexcept override;
@@ -251,7 +408,9 @@ class uring_executor final : public ring_executor {
     void reap(req_queue& done) override;
     bool has_completions() const noexcept override { return ncompleted() != 0; }
     bool in_fork_child() const noexcept { return forked_.load(std::memory_order_relaxed); }
-    std::size_t nready() const noexcept override { return queued_.load(std::memory_order_relaxed); }
+    std::size_t nready() const noexcept override {
+        return queued_.load(std::memory_order_relaxed) + intake_.size();
+    }
     std::size_t ncompleted() const noexcept override {
         if (in_fork_child()) return 0;
         unsigned tail = __atomic_load_n(ring_.cq.ktail, __ATOMIC_ACQUIRE);
@@ -263,10 +422,16 @@ class uring_executor final : public ring_executor {
     void abandon() override;
     void forked() noexcept override { forked_.store(true, std::memory_order_relaxed); }
     void lock() override { mu_.lock(); }
-    void unlock() override { mu_.unlock(); }
+    void unlock() override {
+        mu_.unlock();
+        kick();
+    }
     void depth(unsigned n) override {
-        std::lock_guard lk(mu_);
+        mu_.lock();
         depth_.store(n < 1 ? 1 : n > kEntries ? kEntries : n, std::memory_order_relaxed);
+        req_queue done, rerun;
+        round_locked(done, rerun);
+        unlock_and_hand_over(done, rerun);
     }
     unsigned depth() const noexcept override { return depth_.load(std::memory_order_relaxed); }
     std::uint64_t submitted(std::uint8_t opcode) const noexcept override {
@@ -287,13 +452,27 @@ class uring_executor final : public ring_executor {
     enum class prep { ready, failed, pool };
 
     bool push(req* r) noexcept;
+    bool push(req* r, int pri) noexcept;
     req* pop() noexcept;
-    void feed_locked(req_queue& done, req_queue& rerun);
+    bool driving() const noexcept { return drive_.load(std::memory_order_seq_cst) != 0; }
+    void kick();
+    void pushed_fence() const noexcept;
+    void stopped_fence() const noexcept;
+    void drain_intake_locked(req_queue& rerun) noexcept;
+    bool round_locked(req_queue& done, req_queue& rerun);
+    void unlock_and_hand_over(req_queue& done, req_queue& rerun);
+    void wake_driver() noexcept;
+    static void* driver_entry(void* self);
+    void drive();
+    bool linger() noexcept;
+    void stop_driver() noexcept;
+    unsigned feed_locked(req_queue& done, req_queue& rerun);
+    bool enter(req* r, req_queue& done, req_queue& rerun);
     prep prepare(slot& s) noexcept;
     void fill_sqe(io_uring_sqe* sqe, slot& s) noexcept;
     void submit_locked();
     void recover_unsubmitted();
-    void reap_locked(req_queue& done, req_queue& rerun, bool draining);
+    unsigned reap_locked(req_queue& done, req_queue& rerun, bool draining);
     outcome complete(slot& s, int res) noexcept;
     void release_slot(unsigned idx) noexcept;
     void prep_cancel(io_uring_sqe* sqe, unsigned i) noexcept;
@@ -303,11 +482,20 @@ class uring_executor final : public ring_executor {
     io_uring ring_;
     std::array<bool, kOps> on_ring_{};
     bool fsize_limited_ = false;  // RLIMIT_FSIZE when the ring was made
+    bool membarrier_ = false;     // the driving thread's stop can fence every thread (kick)
     bool abandoned_ = false;
     std::atomic<bool> forked_{false};  // this is a fork child: the ring is the parent's
 
+    // ---- submission (lock-free) and the driving thread -------------------------
+    req_intake intake_;
+    // 1 while the driving thread owns the feeding: submitters only push.
+    alignas(64) std::atomic<int> drive_{0};
+    std::atomic<bool> stop_{false};
+    pthread_t driver_{};
+    bool driver_started_ = false;  // under mu_
+
     // ---- guarded by mu_ (the SQ and the CQ are used only under it) ----------
-    std::mutex mu_;
+    ring_lock mu_;
     req_fifo queue_[kPriorities];
     unsigned nonempty_ = 0;  // bit p: queue_[p] holds requests
     std::vector<slot> slots_;
@@ -362,7 +550,11 @@ inline void bump(std::atomic<std::uint64_t>& a) noexcept {
 }
 
 bool uring_executor::push(req* r) noexcept {
-    int p = r->pri - pri_min;
+    return push(r, r->pri);
+}
+
+bool uring_executor::push(req* r, int pri) noexcept {
+    int p = pri - pri_min;
     if (!queue_[p].push(r)) return false;
     nonempty_ |= 1u << p;
     bump(queued_, 1);
@@ -382,68 +574,272 @@ req* uring_executor::pop() noexcept {
     return r;
 }
 
+// Submission. Uncontended, the submitter queues r and feeds the ring itself
+// (one io_uring_enter while slots are free). Otherwise r goes into the
+// lock-free intake, and whoever holds the lock (or the driving thread)
+// takes it from there.
 void uring_executor::submit(req* r, bool defer) {
     req_queue done, rerun;
-    {
-        std::lock_guard lk(mu_);
-        if (!push(r))
-            rerun.push(r);  // no memory to queue it here: the pool's queue takes it
-        else if (!defer)
-            feed_locked(done, rerun);
+    if (!defer && !driving() && mu_.try_lock()) {
+        drain_intake_locked(rerun);  // older submissions first
+        if (!push(r)) rerun.push(r);  // no memory to queue it here: the pool takes it
+        round_locked(done, rerun);
+        return unlock_and_hand_over(done, rerun);
     }
-    rerun_on_pool(rerun);
-    ctx_.push_results(done);
+    if (intake_.push(r)) {
+        pushed_fence();
+        if (!defer) kick();
+        return;
+    }
+    // The intake is full: make room under the lock.
+    mu_.lock();
+    drain_intake_locked(rerun);
+    if (!push(r)) rerun.push(r);
+    if (!defer && !driving()) round_locked(done, rerun);
+    unlock_and_hand_over(done, rerun);
 }
 
 void uring_executor::feed() {
-    if (!queued_.load(std::memory_order_relaxed)) return;
+    if (driving()) return;
+    if (!queued_.load(std::memory_order_relaxed) && !intake_.size()) return;
     req_queue done, rerun;
-    {
-        std::lock_guard lk(mu_);
-        feed_locked(done, rerun);
+    mu_.lock();
+    round_locked(done, rerun);
+    unlock_and_hand_over(done, rerun);
+}
+
+// Whoever pushed into the intake makes sure someone takes it: the driving
+// thread (which takes the intake on every round and looks once more after
+// it stops), the holder of the lock (which looks after unlocking), or this
+// thread. Each side writes, fences, then reads what the other writes, so
+// that at least one of them sees the other:
+//   pusher: publish the cell; fence; load drive_; fence; try_lock
+//   driver: store drive_ = 0; fence; look at the intake
+//   holder: unlock (a seq_cst exchange); look at the intake (seq_cst load)
+// The pusher's first fence is the expensive one (a full barrier per
+// submission, waiting for the cell's cache line): with membarrier() the
+// driver's fence makes every thread's barrier for it, once per stop, and
+// the pusher's is a compiler barrier (pushed_fence). The second fence is
+// paid only by pushers that feed the ring themselves.
+void uring_executor::pushed_fence() const noexcept {
+    if (membarrier_)
+        std::atomic_signal_fence(std::memory_order_seq_cst);
+    else
+        full_fence();
+}
+
+void uring_executor::stopped_fence() const noexcept {
+    if (!membarrier_ || ::syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0)
+        full_fence();
+}
+
+void uring_executor::kick() {
+    while (!driving() && intake_.ready()) {
+        full_fence();
+        if (!mu_.try_lock()) return;  // the holder looks again after unlocking
+        req_queue done, rerun;
+        round_locked(done, rerun);
+        mu_.unlock();
+        rerun_on_pool(rerun);
+        ctx_.push_results(done);
     }
+}
+
+// Unlock, hand over what the round produced, and take what was pushed into
+// the intake meanwhile.
+void uring_executor::unlock_and_hand_over(req_queue& done, req_queue& rerun) {
+    mu_.unlock();
     rerun_on_pool(rerun);
     ctx_.push_results(done);
+    kick();
+}
+
+// Move the intake into the priority queues. mu_ held.
+void uring_executor::drain_intake_locked(req_queue& rerun) noexcept {
+    int pri;
+    while (req* r = intake_.pop(pri))
+        if (!push(r, pri)) rerun.push(r);
+}
+
+// One round of feeding: the intake into the queues, the queues into the
+// ring. When the ring is full, its completions are waiting and requests
+// are queued behind them, the driving thread takes over: it reaps and
+// refills while this thread goes on (submitting, or running callbacks).
+// Returns whether anything entered the ring. mu_ held.
+bool uring_executor::round_locked(req_queue& done, req_queue& rerun) {
+    unsigned added = feed_locked(done, rerun);
+    if (nonempty_ && inflight_ >= depth_.load(std::memory_order_relaxed) && ncompleted() != 0 &&
+        !in_fork_child() && ctx_.parallel() != 0)
+        wake_driver();
+    return added != 0;
+}
+
+// mu_ held.
+void uring_executor::wake_driver() noexcept {
+    if (drive_.exchange(1, std::memory_order_seq_cst) != 0) return;
+    if (!driver_started_) {
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setstacksize(&attr, 256u << 10);
+        sigset_t all, old;  // the application's signals are not for this thread
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        int rc = pthread_create(&driver_, &attr, &driver_entry, this);
+        pthread_sigmask(SIG_SETMASK, &old, nullptr);
+        pthread_attr_destroy(&attr);
+        if (rc != 0) {  // no thread: the submitters and poll_cb go on feeding
+            drive_.store(0, std::memory_order_seq_cst);
+            return;
+        }
+        driver_started_ = true;
+        return;
+    }
+    drive_.notify_one();
+}
+
+void* uring_executor::driver_entry(void* self) {
+    static_cast<uring_executor*>(self)->drive();
+    return nullptr;
+}
+
+// The driving thread: while asked to (drive_ = 1), reap, take the intake,
+// refill the ring and hand the results over, round after round, as long as
+// rounds make progress and requests wait. Then it gives the feeding back to
+// the submitters and poll_cb and sleeps until asked again.
+void uring_executor::drive() {
+    for (;;) {
+        if (stop_.load(std::memory_order_seq_cst)) return;
+        if (drive_.load(std::memory_order_seq_cst) == 0) {
+            drive_.wait(0, std::memory_order_seq_cst);
+            continue;
+        }
+        for (;;) {
+            req_queue done, rerun;
+            mu_.lock();
+            bool progress = false;
+            if (!in_fork_child()) {
+                progress = reap_locked(done, rerun, false) != 0;
+                if (feed_locked(done, rerun) != 0) {
+                    progress = true;
+                    reap_locked(done, rerun, false);  // what completed inside io_uring_enter
+                }
+            }
+            bool more = progress && (nonempty_ || intake_.ready());
+            bool caught_up = progress && !more;
+            mu_.unlock();
+            rerun_on_pool(rerun);
+            ctx_.push_results(done);
+            if (!more && !(caught_up && linger())) break;
+        }
+        drive_.store(0, std::memory_order_seq_cst);
+        stopped_fence();
+        kick();  // what was pushed while this thread was deciding to stop
+    }
+}
+
+// The driving thread caught up with the submitters: watch the intake for a
+// few microseconds before handing the feeding back, so that a stream of
+// submissions keeps going through the intake instead of falling back to one
+// io_uring_enter per request (while the ring has free slots) each time the
+// driver is briefly ahead. Returns whether a submission came.
+bool uring_executor::linger() noexcept {
+    std::int64_t until = 0;
+    for (unsigned i = 0;; ++i) {
+        if (intake_.ready()) return true;
+        if (stop_.load(std::memory_order_relaxed)) return false;
+        if (i % 16 == 0) {
+            std::int64_t now = now_ns();
+            if (!until)
+                until = now + kLingerNs;
+            else if (now >= until)
+                return false;
+        }
+        for (int k = 0; k < 32; ++k)
+            cpu_relax();
+    }
+}
+
+// Destructor and drain(): end the driving thread. Not in a fork child (the
+// thread is the parent's).
+void uring_executor::stop_driver() noexcept {
+    if (in_fork_child()) return;
+    mu_.lock();
+    bool started = driver_started_;
+    driver_started_ = false;
+    mu_.unlock();
+    if (!started) return;
+    stop_.store(true, std::memory_order_seq_cst);
+    drive_.store(1, std::memory_order_seq_cst);
+    drive_.notify_one();
+    pthread_join(driver_, nullptr);
+    drive_.store(0, std::memory_order_seq_cst);
 }
 
 // Move queued requests into the ring, highest priority first, while slots
 // are free. Cancelled ones, and ones whose arguments fail before the
 // syscall, go to `done`; ones the pool must run to `rerun`. mu_ held.
-void uring_executor::feed_locked(req_queue& done, req_queue& rerun) {
-    if (in_fork_child() || ctx_.parallel() == 0)
-        return;  // max_parallel(0): queue without executing
+unsigned uring_executor::feed_locked(req_queue& done, req_queue& rerun) {
+    if (in_fork_child() || ctx_.parallel() == 0) {
+        drain_intake_locked(rerun);
+        return 0;  // max_parallel(0): queue without executing
+    }
     unsigned added = 0;
-    while (inflight_ < depth_.load(std::memory_order_relaxed) && nonempty_) {
-        req* r = pop();
-        if (r->cancelled.load(std::memory_order_relaxed)) {
-            done.push(r);
-            continue;
+    unsigned depth = depth_.load(std::memory_order_relaxed);
+    // Nothing queued and room for the whole intake: every request in it
+    // enters the ring now whatever its priority, so it goes straight from
+    // the intake into the SQ, in order (the queues are for choosing who goes
+    // first when the ring is full).
+    if (!nonempty_) {
+        std::size_t n = intake_.size();
+        if (n != 0 && inflight_ < depth && n <= depth - inflight_) {
+            int pri;
+            for (std::size_t i = 0; i < n; ++i) {
+                req* r = intake_.pop(pri);
+                if (!r) break;  // a push still in progress: it waits for the next round
+                if (req* ahead = intake_.peek(kIntakeAhead)) __builtin_prefetch(ahead, 1);
+                if (enter(r, done, rerun)) ++added;
+            }
         }
-        r->state.store(req_state::execute, std::memory_order_relaxed);
-        unsigned idx = free_.back();
-        slot& s = slots_[idx];
-        s.r = r;
-        s.cancel_sent = false;
-        if (prep p = prepare(s); p != prep::ready) {
-            s.r = nullptr;
-            (p == prep::failed ? done : rerun).push(r);
-            continue;
-        }
-        io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-        if (!sqe) {  // cannot happen (the SQ is as large as the depth): stay queued
-            s.r = nullptr;
-            r->state.store(req_state::ready, std::memory_order_relaxed);
-            if (!push(r)) rerun.push(r);  // (at the back of its priority: cannot happen anyway)
-            break;
-        }
-        free_.pop_back();
-        fill_sqe(sqe, s);
-        io_uring_sqe_set_data64(sqe, idx + 1);
-        ++inflight_;
-        ++added;
-        bump(submitted_[r->opcode]);
+    }
+    drain_intake_locked(rerun);
+    while (inflight_ < depth && nonempty_) {
+        if (enter(pop(), done, rerun)) ++added;
     }
     if (added) submit_locked();
+    return added;
+}
+
+// Put r into an SQE (the caller submits), unless it was cancelled (-> done)
+// or fails or belongs to the pool before the syscall (-> done, rerun).
+// Returns whether it entered. mu_ held, a slot free.
+bool uring_executor::enter(req* r, req_queue& done, req_queue& rerun) {
+    if (r->cancelled.load(std::memory_order_relaxed)) {
+        done.push(r);
+        return false;
+    }
+    r->state.store(req_state::execute, std::memory_order_relaxed);
+    unsigned idx = free_.back();
+    slot& s = slots_[idx];
+    s.r = r;
+    s.cancel_sent = false;
+    if (prep p = prepare(s); p != prep::ready) {
+        s.r = nullptr;
+        (p == prep::failed ? done : rerun).push(r);
+        return false;
+    }
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+    if (!sqe) {  // cannot happen (the SQ is as large as the depth): the pool runs it
+        s.r = nullptr;
+        r->state.store(req_state::ready, std::memory_order_relaxed);
+        rerun.push(r);
+        return false;
+    }
+    free_.pop_back();
+    fill_sqe(sqe, s);
+    io_uring_sqe_set_data64(sqe, idx + 1);
+    ++inflight_;
+    bump(submitted_[r->opcode]);
+    return true;
 }
 
 // Everything that can fail before the syscall, as the pool executor would
@@ -656,8 +1052,8 @@ uring_executor::outcome uring_executor::complete(slot& s, int res) noexcept {
     return outcome::done;
 }
 
-// Collect completions. mu_ held.
-void uring_executor::reap_locked(req_queue& done, req_queue& rerun, bool draining) {
+// Collect completions; returns how many. mu_ held.
+unsigned uring_executor::reap_locked(req_queue& done, req_queue& rerun, bool draining) {
     unsigned head, n = 0;
     io_uring_cqe* cqe;
     io_uring_for_each_cqe(&ring_, head, cqe) {
@@ -675,21 +1071,19 @@ void uring_executor::reap_locked(req_queue& done, req_queue& rerun, bool drainin
             done.push(r);
     }
     io_uring_cq_advance(&ring_, n);
+    return n;
 }
 
 void uring_executor::reap(req_queue& done) {
-    if (in_fork_child()) return;
-    req_queue finished, rerun;
-    {
-        std::lock_guard lk(mu_);
-        // Twice: completions of what the first feed submitted (NOPs, cached
-        // reads: done inside io_uring_enter) are collected at once.
-        for (int round = 0; round < 2; ++round) {
-            reap_locked(finished, rerun, false);
-            feed_locked(finished, rerun);
-        }
-    }
-    rerun_on_pool(rerun);
+    // While the driving thread runs, it reaps (and hands the results over).
+    if (in_fork_child() || driving()) return;
+    req_queue finished, rerun, none;
+    mu_.lock();
+    // Twice: completions of what the first feed submitted (NOPs, cached
+    // reads: done inside io_uring_enter) are collected at once.
+    reap_locked(finished, rerun, false);
+    if (round_locked(finished, rerun)) reap_locked(finished, rerun, false);
+    unlock_and_hand_over(none, rerun);
     // Cancelled-while-queued requests and failed preparations are in
     // finished too: all of them go to the result queue.
     done.splice(finished);
@@ -705,27 +1099,34 @@ void uring_executor::prep_cancel(io_uring_sqe* sqe, unsigned i) noexcept {
 
 void uring_executor::cancel(req* r) {
     if (in_fork_child()) return;
-    std::lock_guard lk(mu_);
+    mu_.lock();
     for (unsigned i = 0; i < kEntries; ++i) {
         slot& s = slots_[i];
         if (s.r != r) continue;
-        if (s.cancel_sent) return;
+        if (s.cancel_sent) break;
         io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
         if (!sqe) {
             submit_locked();
             sqe = io_uring_get_sqe(&ring_);
-            if (!sqe) return;
+            if (!sqe) break;
         }
         prep_cancel(sqe, i);
         s.cancel_sent = true;
         submit_locked();
-        return;
+        break;
     }
     // Not in the ring: still queued (feed skips it) or already completed.
+    mu_.unlock();
+    kick();
 }
 
 void uring_executor::drain(req_queue& done) {
+    if (!in_fork_child()) stop_driver();
     std::lock_guard lk(mu_);
+    req_queue rerun;  // stays empty: the queues grow without limit here
+    drain_intake_locked(rerun);
+    while (req* r = rerun.pop())
+        done.push(r);
     while (req* r = pop())
         done.push(r);             // never executed, like the pool's queued requests
     if (in_fork_child()) return;  // a fork child: what is in the ring is the parent's
@@ -742,7 +1143,6 @@ void uring_executor::drain(req_queue& done) {
         s.cancel_sent = true;
     }
     submit_locked();
-    req_queue rerun;  // stays empty: draining
     while (inflight_) {
         reap_locked(done, rerun, true);
         if (!inflight_) break;
@@ -761,7 +1161,15 @@ void uring_executor::drain(req_queue& done) {
 void uring_executor::abandon() {
     // The ring's memory is shared with the parent: do not reap, submit or
     // register anything. Queued requests are ours to free; requests in the
-    // ring belong to the parent's kernel state and are abandoned.
+    // ring belong to the parent's kernel state and are abandoned. The
+    // driving thread is the parent's: forget it.
+    driver_started_ = false;
+    req_queue unqueued;
+    drain_intake_locked(unqueued);
+    while (req* r = unqueued.pop()) {
+        r->state.store(req_state::done);
+        release(r);
+    }
     while (req* r = pop()) {
         r->state.store(req_state::done);
         release(r);
