@@ -437,6 +437,7 @@ class uring_executor final : public ring_executor {
     std::uint64_t submitted(std::uint8_t opcode) const noexcept override {
         return opcode < kOps ? submitted_[opcode].load(std::memory_order_relaxed) : 0;
     }
+    std::uint64_t driven() const noexcept override { return driven_.load(std::memory_order_relaxed); }
 
   private:
     // One request in the ring: what the kernel reads from or writes to.
@@ -504,6 +505,7 @@ class uring_executor final : public ring_executor {
     std::atomic<unsigned> depth_{kEntries};  // written under mu_
     std::atomic<std::size_t> queued_{0};     // written under mu_, read anywhere
     std::array<std::atomic<std::uint64_t>, kOps> submitted_{};
+    std::atomic<std::uint64_t> driven_{0};  // written under mu_
 };
 
 bool uring_executor::accepts(const req& r) const noexcept {
@@ -719,8 +721,10 @@ void uring_executor::drive() {
             bool progress = false;
             if (!in_fork_child()) {
                 progress = reap_locked(done, rerun, false) != 0;
-                if (feed_locked(done, rerun) != 0) {
+                if (unsigned added = feed_locked(done, rerun)) {
                     progress = true;
+                    driven_.store(driven_.load(std::memory_order_relaxed) + added,
+                                  std::memory_order_relaxed);
                     reap_locked(done, rerun, false);  // what completed inside io_uring_enter
                 }
             }

@@ -74,6 +74,8 @@ class ring_executor {
     /// Requests of op type `opcode` ever submitted to the kernel (tests and
     /// diagnostics: which ops really ran on the ring).
     virtual std::uint64_t submitted(std::uint8_t opcode) const noexcept = 0;
+    /// Requests the driving thread put into the ring (tests and diagnostics).
+    virtual std::uint64_t driven() const noexcept = 0;
 };
 
 }  // namespace aio::detail
