@@ -39,7 +39,9 @@
 // * The ring is fed from its queues at submission (from any thread, under
 //   the ring's lock; submissions made by callbacks inside poll_cb are fed
 //   together when poll_cb takes the next results or returns), and after each
-//   reap. max_parallel(0) stops the feeding as it stops the workers.
+//   reap. In a storm the ring's own driving thread reaps and feeds instead
+//   and pushes its results into results_ like a worker (src/uring/ring.cpp).
+//   max_parallel(0) stops the feeding as it stops the workers.
 //
 // Cancel state machine (both executors obey it):
 //   ready    cancel sets `cancelled`; the worker (or the ring feeder) that

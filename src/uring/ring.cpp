@@ -12,6 +12,11 @@
 //   io_uring_disabled or seccomp, ENOMEM), a NOP round trip completes and the
 //   eventfd can be registered. Anything else: the pool alone. No SQPOLL.
 //
+// Submitted requests go into the ring directly when the submitter gets the
+// ring's lock, else into a lock-free intake (req_intake) that the lock's
+// holder or the driving thread takes (kick() has the protocol). In a storm
+// the driving thread (drive()) reaps and refills the ring round after round.
+//
 // Requests wait in the ring's nine priority queues and enter the ring while
 // fewer than depth_ are in flight ("in flight" = submitted, completion not
 // yet reaped). Each holds a slot for that time: the slot index is the SQE's
@@ -1011,7 +1016,13 @@ void uring_executor::rerun_on_pool(req_queue& q) {
     while (req* r = q.pop()) {
         r->err = 0;
         r->result = 0;
-        ctx_.run_on_pool(r);
+        try {
+            ctx_.run_on_pool(r);
+        } catch (const std::exception&) {
+            // Only starting a worker can throw, after r was queued: a worker
+            // that exists (or starts later) runs it. Never out of the
+            // driving thread, and never leaving the rest of q behind.
+        }
     }
 }
 

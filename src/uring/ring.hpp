@@ -9,10 +9,16 @@
 // engine through reap(), which poll_cb calls; the kernel signals the
 // engine's eventfd (registered with the ring) when it posts completions.
 //
-// Locking: every member function takes the ring's own mutex (never while the
-// caller holds the engine's mu_, and the ring calls back into the
-// engine only after releasing it), except has_completions(), nready() and
-// ncompleted(), which read atomics.
+// In a storm (the ring full, completions waiting, requests queued behind
+// them) a thread of the ring's own reaps and refills the ring and hands the
+// results to the engine's result queue, while submitters only push into a
+// lock-free intake (ring.cpp: drive(), kick()).
+//
+// Locking: member functions take the ring's own lock (never while the
+// caller holds the engine's mu_, and the ring calls back into the engine
+// only after releasing it); submit() and feed() may instead leave the
+// request to whoever holds it. has_completions(), nready(), ncompleted(),
+// submitted() and driven() read atomics.
 #pragma once
 
 #include <cstddef>
@@ -36,14 +42,16 @@ class ring_executor {
     /// Whether r should run on the ring. Submitting thread, before r is queued.
     virtual bool accepts(const req& r) const noexcept = 0;
     /// Queue r (accepted) by its priority, then move queued requests into the
-    /// ring unless `defer` (the caller is the poll thread inside poll_cb,
-    /// which feeds the ring when it returns or reaps).
+    /// ring unless `defer` (the caller is the poll thread inside poll_cb, or
+    /// in an aio::batch, which feeds the ring when it returns or reaps) or
+    /// the lock is taken (its holder, or the driving thread, feeds it).
     virtual void submit(req* r, bool defer) = 0;
     /// Move queued requests into free ring slots (any thread).
     virtual void feed() = 0;
     /// Poll thread: append completed requests to done (results set, state
     /// still execute), hand requests that must be re-run to the pool, and
-    /// refill the ring.
+    /// refill the ring. Nothing while the driving thread runs (it hands its
+    /// results over through the engine's result queue).
     virtual void reap(req_queue& done) = 0;
     /// Whether the completion queue holds entries not yet reaped.
     virtual bool has_completions() const noexcept = 0;
