@@ -237,7 +237,8 @@ void BM_stat_aiopp_all(benchmark::State& state, aio::executor_kind k) {
     long ok = 0;
     for (auto _ : state) {
         for (const auto& f : files)
-            aio::stat(f, [&](aio::result<aio::stat_t> r) { ok += r.has_value(); }, ctx);
+            aio::stat(
+                f, [&](aio::result<aio::stat_t> r) { ok += r.has_value(); }, ctx);
         ctx.flush();
     }
     if (ok != static_cast<long>(state.iterations() * files.size()))

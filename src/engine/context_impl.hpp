@@ -85,6 +85,25 @@ inline void cpu_relax() noexcept {
 #endif
 }
 
+/// Watch done() for up to ns nanoseconds without sleeping (the clock is read
+/// every few hundred pauses); whether it became true.
+template <class Done>
+bool spin_until(Done done, std::int64_t ns) noexcept {
+    std::int64_t until = 0;
+    for (unsigned i = 0;; ++i) {
+        if (done()) return true;
+        if (i % 16 == 0) {
+            std::int64_t now = now_ns();
+            if (!until)
+                until = now + ns;
+            else if (now >= until)
+                return false;
+        }
+        for (int k = 0; k < 32; ++k)
+            cpu_relax();
+    }
+}
+
 /// Run the operation of r on the calling (worker) thread. Defined by the ops
 /// layer (src/ops/dispatch.cpp): one switch over all op types.
 void execute(req& r) noexcept;

@@ -188,21 +188,11 @@ int context_impl::poll_cb(std::size_t* processed) {
 bool context_impl::spin_for_results() {
     // Spinning takes a core: only when the awake workers leave one free.
     if (ncpu_ < 2 || awake_workers() >= ncpu_) return false;
-    std::int64_t until = 0;
-    for (unsigned i = 0;; ++i) {
-        if (results_pending() != 0) return true;
-        if (ring_ && ring_->has_completions()) return true;
-        if (nreqs() == 0) return true;
-        if (i % 16 == 0) {
-            std::int64_t now = now_ns();
-            if (!until)
-                until = now + kResultSpinNs;
-            else if (now >= until)
-                return false;
-        }
-        for (int k = 0; k < 32; ++k)
-            cpu_relax();
-    }
+    return spin_until(
+        [this] {
+            return results_pending() != 0 || (ring_ && ring_->has_completions()) || nreqs() == 0;
+        },
+        kResultSpinNs);
 }
 
 void context_impl::poll_wait() {

@@ -42,12 +42,12 @@
 
 #include <fcntl.h>
 #include <liburing.h>
+#include <linux/membarrier.h>
 #include <pthread.h>
 #include <signal.h>
-#include <linux/membarrier.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -442,7 +442,9 @@ class uring_executor final : public ring_executor {
     std::uint64_t submitted(std::uint8_t opcode) const noexcept override {
         return opcode < kOps ? submitted_[opcode].load(std::memory_order_relaxed) : 0;
     }
-    std::uint64_t driven() const noexcept override { return driven_.load(std::memory_order_relaxed); }
+    std::uint64_t driven() const noexcept override {
+        return driven_.load(std::memory_order_relaxed);
+    }
 
   private:
     // One request in the ring: what the kernel reads from or writes to.
@@ -588,7 +590,7 @@ req* uring_executor::pop() noexcept {
 void uring_executor::submit(req* r, bool defer) {
     req_queue done, rerun;
     if (!defer && !driving() && mu_.try_lock()) {
-        drain_intake_locked(rerun);  // older submissions first
+        drain_intake_locked(rerun);   // older submissions first
         if (!push(r)) rerun.push(r);  // no memory to queue it here: the pool takes it
         round_locked(done, rerun);
         return unlock_and_hand_over(done, rerun);
@@ -752,20 +754,9 @@ void uring_executor::drive() {
 // io_uring_enter per request (while the ring has free slots) each time the
 // driver is briefly ahead. Returns whether a submission came.
 bool uring_executor::linger() noexcept {
-    std::int64_t until = 0;
-    for (unsigned i = 0;; ++i) {
-        if (intake_.ready()) return true;
-        if (stop_.load(std::memory_order_relaxed)) return false;
-        if (i % 16 == 0) {
-            std::int64_t now = now_ns();
-            if (!until)
-                until = now + kLingerNs;
-            else if (now >= until)
-                return false;
-        }
-        for (int k = 0; k < 32; ++k)
-            cpu_relax();
-    }
+    return spin_until([this] { return intake_.ready() || stop_.load(std::memory_order_relaxed); },
+                      kLingerNs) &&
+           !stop_.load(std::memory_order_relaxed);
 }
 
 // Destructor and drain(): end the driving thread. Not in a fork child (the
