@@ -178,6 +178,9 @@ class context_impl {
     void run_on_pool(req* r);
     /// Hand submissions deferred during poll_cb to the ring (poll thread).
     void feed_ring();
+    /// The ring's driving thread stopped with completions left in the ring
+    /// for poll_cb: make the descriptor readable.
+    void ring_completions_left() noexcept { make_readable(); }
 
     // fork handlers (see fork.cpp)
     void lock_for_fork();

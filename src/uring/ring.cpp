@@ -411,7 +411,7 @@ class uring_executor final : public ring_executor {
     void submit(req* r, bool defer) override;
     void feed() override;
     void reap(req_queue& done) override;
-    bool has_completions() const noexcept override { return ncompleted() != 0; }
+    bool has_completions() const noexcept override { return !driving() && ncompleted() != 0; }
     bool in_fork_child() const noexcept { return forked_.load(std::memory_order_relaxed); }
     std::size_t nready() const noexcept override {
         return queued_.load(std::memory_order_relaxed) + intake_.size();
@@ -744,6 +744,9 @@ void uring_executor::drive() {
         }
         drive_.store(0, std::memory_order_seq_cst);
         stopped_fence();
+        // Completions posted after the last round are poll_cb's now; it may
+        // have looked (and found none to reap) while this thread ran.
+        if (ncompleted() != 0) ctx_.ring_completions_left();
         kick();  // what was pushed while this thread was deciding to stop
     }
 }

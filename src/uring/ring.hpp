@@ -53,7 +53,9 @@ class ring_executor {
     /// refill the ring. Nothing while the driving thread runs (it hands its
     /// results over through the engine's result queue).
     virtual void reap(req_queue& done) = 0;
-    /// Whether the completion queue holds entries not yet reaped.
+    /// Whether the completion queue holds entries for poll_cb to reap: not
+    /// while the driving thread runs (it reaps them, and makes the
+    /// descriptor readable for any it leaves behind when it stops).
     virtual bool has_completions() const noexcept = 0;
     /// Requests queued for the ring and not yet in it.
     virtual std::size_t nready() const noexcept = 0;
