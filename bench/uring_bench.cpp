@@ -2,7 +2,8 @@
 // floor, on the same work in the same run (docs/PERFORMANCE.md, "io_uring"):
 //
 //   nop     1 000 000 empty requests, submitted at once, callbacks run; and in
-//           rounds of 1000 (plain, and each round in an aio::batch)
+//           rounds of 1000 (plain, and each round in an aio::batch); and a
+//           new context's first storm of 1000 ("fresh_storm", its slowest)
 //   stat    stat of every regular file of tree T1 (scripts/t1.sh), 32 in flight;
 //           and all of them at once ("all")
 //   small   open + read 4 KiB + close of 20 000 files, 32 files in flight;
@@ -20,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -116,6 +118,39 @@ BENCHMARK_CAPTURE(BM_nop_aiopp_rounds, pool_batched, aio::executor_kind::pool, t
 BENCHMARK_CAPTURE(BM_nop_aiopp_rounds, uring_batched, aio::executor_kind::uring, true)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+// A new context's first storm: make a context, submit 1000 nops at once,
+// flush, destroy it; one per iteration, 24 repetitions, with the slowest
+// reported ("_max"): the driving thread is created and joined each time, and
+// a storm's start must not stall behind it.
+void BM_nop_fresh_storm(benchmark::State& state, aio::executor_kind k) {
+    long called = 0;
+    for (auto _ : state) {
+        aio::context ctx(with(k));
+        if (!got(state, ctx, k)) return;
+        for (int i = 0; i < 1000; ++i)
+            aio::nop([&called](aio::result<void>) { ++called; }, ctx);
+        ctx.flush();
+    }
+    if (called != static_cast<long>(state.iterations()) * 1000)
+        state.SkipWithError("lost callbacks");
+    per_item(state, 1000, "ns_per_nop");
+}
+double slowest(const std::vector<double>& v) {
+    return *std::max_element(v.begin(), v.end());
+}
+BENCHMARK_CAPTURE(BM_nop_fresh_storm, pool, aio::executor_kind::pool)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime()
+    ->Iterations(1)
+    ->Repetitions(24)
+    ->ComputeStatistics("max", slowest);
+BENCHMARK_CAPTURE(BM_nop_fresh_storm, uring, aio::executor_kind::uring)
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime()
+    ->Iterations(1)
+    ->Repetitions(24)
+    ->ComputeStatistics("max", slowest);
 
 // Raw liburing: NOPs in batches as large as the ring, one io_uring_enter per
 // batch that submits and waits. The floor is the plain ring; the variants
