@@ -288,7 +288,6 @@ class req_intake {
                 if (tail_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed)) {
                     c.r = r;
                     c.pri = r->pri;
-                    if (c.pri != 0) others_pushed_.fetch_add(1, std::memory_order_relaxed);
                     c.seq.store(pos + 1, std::memory_order_release);
                     return true;
                 }
@@ -313,7 +312,6 @@ class req_intake {
         if (c.seq.load(std::memory_order_acquire) != h + 1) return nullptr;
         req* r = c.r;
         pri = c.pri;
-        if (pri != 0) ++others_taken_;
         c.seq.store(h + kCap, std::memory_order_release);
         head_.store(h + 1, std::memory_order_relaxed);
         return r;
@@ -325,12 +323,6 @@ class req_intake {
         const cell& c = cells_[p & (kCap - 1)];
         if (c.seq.load(std::memory_order_acquire) != p + 1) return nullptr;
         return c.r;
-    }
-    /// Whether every request in the intake that pop() can see has the
-    /// default priority 0 (a push of another priority counts before it
-    /// publishes its cell). The lock holder only.
-    bool all_default() const noexcept {
-        return others_pushed_.load(std::memory_order_acquire) == others_taken_;
     }
     /// Requests pushed and not taken (any thread; a snapshot).
     std::size_t size() const noexcept {
@@ -349,9 +341,6 @@ class req_intake {
     cell* cells_;
     alignas(64) std::atomic<std::uint32_t> tail_{0};
     alignas(64) std::atomic<std::uint32_t> head_{0};
-    std::uint32_t others_taken_ = 0;  // popped with a priority other than 0
-    // Pushed with a priority other than 0 (rare: its own line).
-    alignas(64) std::atomic<std::uint32_t> others_pushed_{0};
 };
 
 // The ring's lock. Its own (not std::mutex) because kick() needs try_lock
@@ -1089,9 +1078,12 @@ void uring_executor::reap(req_queue& done) {
     req_queue finished, rerun, none;
     mu_.lock();
     // Twice: completions of what the first feed submitted (NOPs, cached
-    // reads: done inside io_uring_enter) are collected at once.
-    reap_locked(finished, rerun, false);
-    if (round_locked(finished, rerun)) reap_locked(finished, rerun, false);
+    // reads: done inside io_uring_enter) are collected at once, and their
+    // slots refilled.
+    for (int round = 0; round < 2; ++round) {
+        reap_locked(finished, rerun, false);
+        round_locked(finished, rerun);
+    }
     unlock_and_hand_over(none, rerun);
     // Cancelled-while-queued requests and failed preparations are in
     // finished too: all of them go to the result queue.
