@@ -5,7 +5,7 @@
 //           rounds of 1000 (plain, and each round in an aio::batch); and a
 //           new context's first storm of 1000 ("fresh_storm", its slowest)
 //   stat    stat of every regular file of tree T1 (scripts/t1.sh), 32 in flight;
-//           and all of them at once ("all")
+//           and all of them at once ("all_pool", "all_uring")
 //   small   open + read 4 KiB + close of 20 000 files, 32 files in flight;
 //           "sync" is the plain synchronous loop
 //
@@ -228,7 +228,9 @@ const std::vector<std::string>& t1_files() {
     return files;
 }
 
-void BM_stat_aiopp(benchmark::State& state, aio::executor_kind k) {
+// in_flight 0: every file at once, a storm larger than the ring whose
+// completions come from the kernel's workers one by one ("all").
+void BM_stat_aiopp(benchmark::State& state, aio::executor_kind k, std::size_t in_flight) {
     const auto& files = t1_files();
     if (files.empty()) return state.SkipWithError("no tree T1: run scripts/t1.sh");
     aio::context ctx(with(k));
@@ -246,7 +248,7 @@ void BM_stat_aiopp(benchmark::State& state, aio::executor_kind k) {
                 },
                 ctx);
         };
-        for (int i = 0; i < kInFlight; ++i)
+        for (std::size_t i = 0; i < (in_flight ? in_flight : files.size()); ++i)
             start();
         ctx.flush();
     }
@@ -255,35 +257,16 @@ void BM_stat_aiopp(benchmark::State& state, aio::executor_kind k) {
     per_item(state, files.size(), "ns_per_stat");
     state.counters["files"] = static_cast<double>(files.size());
 }
-BENCHMARK_CAPTURE(BM_stat_aiopp, pool, aio::executor_kind::pool)
+BENCHMARK_CAPTURE(BM_stat_aiopp, pool, aio::executor_kind::pool, kInFlight)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK_CAPTURE(BM_stat_aiopp, uring, aio::executor_kind::uring)
+BENCHMARK_CAPTURE(BM_stat_aiopp, uring, aio::executor_kind::uring, kInFlight)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-
-// Every file at once: a storm larger than the ring, whose completions come
-// from the kernel's workers one by one rather than inside io_uring_enter.
-void BM_stat_aiopp_all(benchmark::State& state, aio::executor_kind k) {
-    const auto& files = t1_files();
-    if (files.empty()) return state.SkipWithError("no tree T1: run scripts/t1.sh");
-    aio::context ctx(with(k));
-    if (!got(state, ctx, k)) return;
-    long ok = 0;
-    for (auto _ : state) {
-        for (const auto& f : files)
-            aio::stat(
-                f, [&](aio::result<aio::stat_t> r) { ok += r.has_value(); }, ctx);
-        ctx.flush();
-    }
-    if (ok != static_cast<long>(state.iterations() * files.size()))
-        state.SkipWithError("stat failed");
-    per_item(state, files.size(), "ns_per_stat");
-}
-BENCHMARK_CAPTURE(BM_stat_aiopp_all, pool, aio::executor_kind::pool)
+BENCHMARK_CAPTURE(BM_stat_aiopp, all_pool, aio::executor_kind::pool, 0)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
-BENCHMARK_CAPTURE(BM_stat_aiopp_all, uring, aio::executor_kind::uring)
+BENCHMARK_CAPTURE(BM_stat_aiopp, all_uring, aio::executor_kind::uring, 0)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
