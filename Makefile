@@ -43,6 +43,7 @@ test: deps
 
 stress: build-release
 	build/release/tests/engine_test --gtest_repeat=20 --gtest_shuffle
+	build/release/tests/uring_test --gtest_filter='RingDriver.*:RingQueue.*:RingCancel.*' --gtest_repeat=50 --gtest_shuffle
 
 bench: build-release
 	@scripts/bench.sh build/release
