@@ -1154,6 +1154,33 @@ TEST(RingDriver, OverflowingTheIntakeKeepsPriorityAndOrder) {
     EXPECT_EQ(order, want);
 }
 
+// Several threads submit behind a held ring: their requests meet in the
+// intake and the queues, and once the ring frees up each thread's requests
+// (one priority) run in the order that thread submitted them.
+TEST(RingDriver, ConcurrentSubmittersKeepTheirOrder) {
+    REQUIRE_RING();
+    aio::context ctx(with(executor_kind::uring));
+    ring_holder hold(ctx);
+    constexpr int kThreads = 4, kPer = 3000;
+    std::vector<std::vector<int>> seen(kThreads);  // appended by callbacks (poll thread)
+    std::vector<std::thread> ts;
+    for (int t = 0; t < kThreads; ++t)
+        ts.emplace_back([&, t] {
+            for (int i = 0; i < kPer; ++i)
+                aio::nop([&seen, t, i](aio::result<void>) { seen[t].push_back(i); }, ctx);
+        });
+    for (auto& t : ts)
+        t.join();
+    EXPECT_EQ(ctx.nready(), std::size_t{kThreads * kPer});
+    hold.release();
+    flush_or_fail(ctx);
+    std::vector<int> want(kPer);
+    for (int i = 0; i < kPer; ++i)
+        want[static_cast<std::size_t>(i)] = i;
+    for (int t = 0; t < kThreads; ++t)
+        EXPECT_EQ(seen[static_cast<std::size_t>(t)], want) << "thread " << t;
+}
+
 // Cancelling requests of a storm while the driver runs: a cancelled
 // request's callback never runs, every other one runs once.
 TEST(RingDriver, CancelDuringAStorm) {
