@@ -12,9 +12,9 @@
 //   io_uring_disabled or seccomp, ENOMEM), a NOP round trip completes and the
 //   eventfd can be registered. Anything else: the pool alone. No SQPOLL.
 //
-// Submitted requests go into the ring directly when the submitter gets the
-// ring's lock, else into a lock-free intake (req_intake) that the lock's
-// holder or the driving thread takes (kick() has the protocol). In a storm
+// Submitted requests go into a lock-free intake (req_intake); the submitter
+// then feeds the ring itself if it gets the ring's lock, else the lock's
+// holder or the driving thread takes them (kick() has the protocol). In a storm
 // the driving thread (drive()) reaps and refills the ring round after round.
 //
 // Requests wait in the ring's nine priority queues and enter the ring while
