@@ -471,7 +471,7 @@ class uring_executor final : public ring_executor {
     bool linger() noexcept;
     void stop_driver() noexcept;
     unsigned feed_locked(req_queue& done, req_queue& rerun);
-    bool enter(req* r, req_queue& done, req_queue& rerun);
+    bool to_sqe(req* r, req_queue& done, req_queue& rerun);
     prep prepare(slot& s) noexcept;
     void fill_sqe(io_uring_sqe* sqe, slot& s) noexcept;
     void submit_locked();
@@ -615,14 +615,17 @@ void uring_executor::feed() {
 // it stops), the holder of the lock (which looks after unlocking), or this
 // thread. Each side writes, fences, then reads what the other writes, so
 // that at least one of them sees the other:
-//   pusher: publish the cell; fence; load drive_; fence; try_lock
+//   pusher: publish the cell; fence 1; load drive_ (1: done); fence 2;
+//           look at the intake (the oldest cell; unpublished: its pusher,
+//           older, sees to it); try_lock (taken: the holder sees to it)
 //   driver: store drive_ = 0; fence; look at the intake
-//   holder: unlock (a seq_cst exchange); look at the intake (seq_cst load)
-// The pusher's first fence is the expensive one (a full barrier per
-// submission, waiting for the cell's cache line): with membarrier() the
-// driver's fence makes every thread's barrier for it, once per stop, and
-// the pusher's is a compiler barrier (pushed_fence). The second fence is
-// paid only by pushers that feed the ring themselves.
+//   holder: unlock (a seq_cst exchange); fence 2; look at the intake
+// Fence 1 pairs only with the driver's: with membarrier() the driver's
+// fence makes every thread's barrier for it, once per stop, and fence 1 is
+// a compiler barrier (pushed_fence) — a full barrier per submission while
+// the driving thread runs was ~6 % of the poll thread's time. Fence 2 pairs
+// with other pushers and holders; only pushers that find no driving thread
+// (and so enter the ring themselves) pay it.
 void uring_executor::pushed_fence() const noexcept {
     if (membarrier_)
         std::atomic_signal_fence(std::memory_order_seq_cst);
@@ -636,9 +639,9 @@ void uring_executor::stopped_fence() const noexcept {
 }
 
 void uring_executor::kick() {
-    while (!driving() && intake_.ready()) {
+    while (!driving()) {
         full_fence();
-        if (!mu_.try_lock()) return;  // the holder looks again after unlocking
+        if (!intake_.ready() || !mu_.try_lock()) return;  // see the protocol above
         req_queue done, rerun;
         round_locked(done, rerun);
         mu_.unlock();
@@ -813,13 +816,13 @@ unsigned uring_executor::feed_locked(req_queue& done, req_queue& rerun) {
                 req* r = intake_.pop(pri);
                 if (!r) break;  // a push still in progress: it waits for the next round
                 if (req* ahead = intake_.peek(kIntakeAhead)) __builtin_prefetch(ahead, 1);
-                if (enter(r, done, rerun)) ++added;
+                if (to_sqe(r, done, rerun)) ++added;
             }
         }
     }
     drain_intake_locked(rerun);
     while (inflight_ < depth && nonempty_) {
-        if (enter(pop(), done, rerun)) ++added;
+        if (to_sqe(pop(), done, rerun)) ++added;
     }
     if (added) submit_locked();
     return added;
@@ -828,7 +831,7 @@ unsigned uring_executor::feed_locked(req_queue& done, req_queue& rerun) {
 // Put r into an SQE (the caller submits), unless it was cancelled (-> done)
 // or fails or belongs to the pool before the syscall (-> done, rerun).
 // Returns whether it entered. mu_ held, a slot free.
-bool uring_executor::enter(req* r, req_queue& done, req_queue& rerun) {
+bool uring_executor::to_sqe(req* r, req_queue& done, req_queue& rerun) {
     if (r->cancelled.load(std::memory_order_relaxed)) {
         done.push(r);
         return false;
