@@ -104,6 +104,10 @@ bool spin_until(Done done, std::int64_t ns) noexcept {
     }
 }
 
+/// pthread_create for the engine's own threads (workers, the ring's driving
+/// thread): the workers' stack size, every signal blocked. 0 or an errno.
+int start_engine_thread(pthread_t& tid, void* (*entry)(void*), void* arg) noexcept;
+
 /// Run the operation of r on the calling (worker) thread. Defined by the ops
 /// layer (src/ops/dispatch.cpp): one switch over all op types.
 void execute(req& r) noexcept;

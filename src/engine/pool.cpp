@@ -279,21 +279,27 @@ void context_impl::wake_if_needed() {
     }
 }
 
+// Workers (and the ring's driving thread) run syscalls for the engine: a
+// small stack, and none of the application's signals.
+int start_engine_thread(pthread_t& tid, void* (*entry)(void*), void* arg) noexcept {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, kWorkerStack);
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&tid, &attr, entry, arg);
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    pthread_attr_destroy(&attr);
+    return rc;
+}
+
 void context_impl::start_thread() {
     reap_exited();
     worker& w = workers_.emplace_back();
     w.ctx = this;
     w.id = next_id_++;
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, kWorkerStack);
-    // Workers must not receive the application's signals.
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&w.tid, &attr, &worker_entry, &w);
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    pthread_attr_destroy(&attr);
+    int rc = start_engine_thread(w.tid, &worker_entry, &w);
     if (rc != 0) {
         // Out of threads: existing workers (if any) will get to the queue.
         workers_.pop_back();

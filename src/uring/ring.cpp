@@ -45,7 +45,6 @@
 #include <linux/membarrier.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -703,16 +702,8 @@ void uring_executor::wake_driver() noexcept {
     if (!driver_started_ && ++waited_unstarted_ < kStartAfter) return;
     if (drive_.exchange(1, std::memory_order_seq_cst) != 0) return;
     if (!driver_started_) {
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        pthread_attr_setstacksize(&attr, 256u << 10);
-        sigset_t all, old;  // the application's signals are not for this thread
-        sigfillset(&all);
-        pthread_sigmask(SIG_SETMASK, &all, &old);
-        int rc = pthread_create(&driver_, &attr, &driver_entry, this);
-        pthread_sigmask(SIG_SETMASK, &old, nullptr);
-        pthread_attr_destroy(&attr);
-        if (rc != 0) {  // no thread: the submitters and poll_cb go on feeding
+        if (start_engine_thread(driver_, &driver_entry, this) != 0) {
+            // No thread: the submitters and poll_cb go on feeding.
             drive_.store(0, std::memory_order_seq_cst);
             return;
         }
