@@ -77,8 +77,6 @@ constexpr std::size_t kPrefetch = 64;
 constexpr std::int64_t kLingerNs = 20000;
 // Requests queued behind a full ring before the driving thread is made.
 constexpr std::uint32_t kStartAfter = 2048;
-// How many requests ahead feed_locked() fetches when it feeds from the intake.
-constexpr std::uint32_t kIntakeAhead = 8;
 
 // The opcode each op maps to (IORING_OP_LAST: not a ring op).
 int opcode_of(op o) noexcept {
@@ -317,14 +315,6 @@ class req_intake {
         c.seq.store(h + kCap, std::memory_order_release);
         head_.store(h + 1, std::memory_order_relaxed);
         return r;
-    }
-    /// The request i places behind the oldest, if published (to prefetch it).
-    /// The lock holder only.
-    req* peek(std::uint32_t i) const noexcept {
-        std::uint32_t p = head_.load(std::memory_order_relaxed) + i;
-        const cell& c = cells_[p & (kCap - 1)];
-        if (c.seq.load(std::memory_order_acquire) != p + 1) return nullptr;
-        return c.r;
     }
     /// Positions claimed by pushes so far, and taken by pop() so far.
     std::uint32_t claimed() const noexcept { return tail_.load(std::memory_order_relaxed); }
@@ -806,7 +796,6 @@ unsigned uring_executor::feed_locked(req_queue& done, req_queue& rerun) {
             for (std::size_t i = 0; i < n; ++i) {
                 req* r = intake_.pop(pri);
                 if (!r) break;  // a push still in progress: it waits for the next round
-                if (req* ahead = intake_.peek(kIntakeAhead)) __builtin_prefetch(ahead, 1);
                 if (to_sqe(r, done, rerun)) ++added;
             }
         }
