@@ -6,6 +6,7 @@
 //           new context's first storm of 1000 ("fresh_storm", its slowest)
 //   stat    stat of every regular file of tree T1 (scripts/t1.sh), 32 in flight;
 //           and all of them at once ("all_pool", "all_uring")
+//   unlink  20 000 empty files unlinked at once
 //   small   open + read 4 KiB + close of 20 000 files, 32 files in flight;
 //           "sync" is the plain synchronous loop
 //
@@ -198,6 +199,44 @@ BENCHMARK_CAPTURE(BM_nop_liburing, single_issuer_defer_taskrun,
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 BENCHMARK_CAPTURE(BM_nop_liburing, registered_fd, 0u, true)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// ---- unlink storm ---------------------------------------------------------------------
+
+// 20 000 empty files unlinked at once (every unlink runs in a kernel worker
+// on the ring): a storm larger than the ring whose completions come one by
+// one. The files are made (untimed) before each iteration in
+// $AIOPP_UNLINK or /var/tmp/aiopp-unlink.
+void BM_unlink_all(benchmark::State& state, aio::executor_kind k) {
+    constexpr int kFiles = 20000;
+    const char* env = std::getenv("AIOPP_UNLINK");
+    std::string dir = env ? env : "/var/tmp/aiopp-unlink";
+    aio::context ctx(with(k));
+    if (!got(state, ctx, k)) return;
+    std::vector<std::string> paths;
+    for (int i = 0; i < kFiles; ++i)
+        paths.push_back(dir + "/f" + std::to_string(i));
+    long ok = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        ::mkdir(dir.c_str(), 0755);
+        for (const auto& p : paths)
+            ::close(::open(p.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+        state.ResumeTiming();
+        for (const auto& p : paths)
+            aio::unlink(
+                p, [&](aio::result<void> r) { ok += r.has_value(); }, ctx);
+        ctx.flush();
+    }
+    ::rmdir(dir.c_str());
+    if (ok != static_cast<long>(state.iterations()) * kFiles) state.SkipWithError("unlink failed");
+    per_item(state, kFiles, "ns_per_unlink");
+}
+BENCHMARK_CAPTURE(BM_unlink_all, pool, aio::executor_kind::pool)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_unlink_all, uring, aio::executor_kind::uring)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
